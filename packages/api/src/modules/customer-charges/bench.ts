@@ -1,0 +1,229 @@
+/**
+ * Customer Charges benchmark (issue 5) on the real PostgreSQL, in a fresh database of its own
+ * (dropped after): 1,000,000 bulk invoice lines for reseller-standard, then
+ *   - the sync's throughput (rows/s; target ≥ 50,000),
+ *   - query p95 through the API: the first block (target < 50 ms) and every sortable column,
+ *     both directions, with two filters (target < 100 ms),
+ *   - an export of ~100,000 rows through the API (time, extra memory).
+ * One JSON line per figure on stdout; progress on stderr. The writer's comparison with SheetJS is
+ * export/bench.ts.
+ *
+ *   pnpm bench customer-charges/bench.ts       (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_LINES=200000 … for a quicker run
+ */
+import { loadavg } from 'node:os';
+import { type Database, openDatabase, queryRows, withTenant } from '@cascade/db';
+import { seedDemo } from '@cascade/db/seed';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createApp } from '../../app';
+import { signToken } from '../../platform/auth';
+import { loadConfig } from '../../platform/config';
+import { createLogger } from '../../platform/logging';
+import { buildGridQuery, CUSTOMER_CHARGE_COLUMN_IDS, CUSTOMER_CHARGE_COLUMN_RULES } from './grid-query';
+import { catalogue, gridOptions, queryBlock } from './query';
+import { runSync } from './sync';
+import { claimManualRun } from './sync/scheduler';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+/** Untimed runs before each figure (JIT, caches). */
+const WARMUP = 5;
+const RESELLER = 'reseller-standard';
+const DISTRIBUTOR = 'distributor';
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const emit = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
+const p95 = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return Number((sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0).toFixed(2));
+};
+
+async function main() {
+  // BENCH_KEEP=<name>: reuse (or create) that database and keep it, to look at plans afterwards.
+  const keep = process.env.BENCH_KEEP;
+  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(keep))
+    throw new Error('BENCH_KEEP: a plain name');
+  const name = keep ?? `cascade_bench_cc_${crypto.randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+  if (!exists) await admin.unsafe(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString(), max: 10 });
+  try {
+    await bench(handle.db);
+  } finally {
+    await handle.close();
+    if (keep === undefined) await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+  }
+}
+
+async function bench(db: Database) {
+  let t0 = performance.now();
+  await seedDemo(db, { invoiceLines: LINES });
+  await db.execute(sql`vacuum analyze`);
+  log(`seeded ${LINES} bulk lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // The sync: everything of reseller-standard at once (a first run).
+  const target = { distributorId: DISTRIBUTOR, resellerId: RESELLER };
+  const runId = await claimManualRun(db, target, 'Europe/Berlin');
+  if (!runId) throw new Error('could not claim a run');
+  t0 = performance.now();
+  const result = await runSync(db, target, runId);
+  const seconds = (performance.now() - t0) / 1000;
+  emit({
+    figure: 'customer-charges sync',
+    rows: result.rows,
+    seconds: Number(seconds.toFixed(2)),
+    rowsPerSecond: Math.round(result.rows / seconds),
+    target: '>= 50000 rows/s',
+  });
+  // A second run: nothing to add, everything read again through the day of overlap.
+  const again = await claimManualRun(db, target, 'Europe/Berlin', new Date(Date.now() + 86_400_000));
+  t0 = performance.now();
+  const second = await runSync(db, target, again as string);
+  emit({
+    figure: 'customer-charges sync, nothing new',
+    rows: second.rows,
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+  });
+  await db.execute(sql`vacuum analyze customer_charge_rows`);
+
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret' });
+  const app = createApp({ db, dbKind: 'postgres', config, logger: createLogger('silent') });
+  const token = await signToken(config.jwtSecret, { sub: 'bench', org: RESELLER, roles: ['ADMIN'] });
+  const call = async (path: string, body: unknown) => {
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const tenant = { distributorId: DISTRIBUTOR, orgId: RESELLER, orgKind: 'RESELLER' as const };
+  /** Through the API (token, guards, JSON), and the database's part alone (the block's transaction). */
+  const timeBoth = async (body: {
+    startRow: number;
+    endRow: number;
+    sortModel: unknown[];
+    filterModel: object;
+  }) => {
+    const api: number[] = [];
+    const dbOnly: number[] = [];
+    const q = buildGridQuery(catalogue, body, gridOptions);
+    const filtered = Object.keys(body.filterModel).length > 0;
+    for (let i = 0; i < RUNS + WARMUP; i++) {
+      let t = performance.now();
+      const res = await call('/api/v1/customer-charges/query', body);
+      const page = (await res.json()) as { rows: unknown[] };
+      if (i >= WARMUP) api.push(performance.now() - t);
+      if (page.rows.length === 0) throw new Error(`no rows for ${JSON.stringify(body)}`);
+      t = performance.now();
+      await withTenant(db, tenant, (tx) => queryBlock(tx, tenant, q, filtered));
+      if (i >= WARMUP) dbOnly.push(performance.now() - t);
+    }
+    return { ms: p95(api), dbMs: p95(dbOnly), load: Number(loadavg()[0]?.toFixed(1)) };
+  };
+  const timeQuery = timeBoth;
+
+  const first = await timeQuery({ startRow: 0, endRow: 100, sortModel: [], filterModel: {} });
+  emit({ figure: 'customer-charges query p95, first block', ...first, runs: RUNS, target: '< 50 ms' });
+
+  // Two filters a user would type: a customer (a quarter of the rows) and Debit, or a quantity.
+  const filters = [
+    {
+      customer: { filterType: 'text', type: 'contains', filter: 'globex' },
+      type: { filterType: 'set', values: ['Debit'] },
+    },
+    {
+      productType: { filterType: 'text', type: 'equals', filter: 'Microsoft 365' },
+      quantity: { filterType: 'number', type: 'greaterThan', filter: 10 },
+    },
+  ];
+  let worst = 0;
+  let worstDb = 0;
+  for (const colId of CUSTOMER_CHARGE_COLUMN_IDS.filter((c) => CUSTOMER_CHARGE_COLUMN_RULES[c].sortable)) {
+    for (const sort of ['asc', 'desc'] as const) {
+      for (const [f, filterModel] of filters.entries()) {
+        const t = await timeQuery({ startRow: 0, endRow: 100, sortModel: [{ colId, sort }], filterModel });
+        worst = Math.max(worst, t.ms);
+        worstDb = Math.max(worstDb, t.dbMs);
+        emit({
+          figure: 'customer-charges query p95, sorted + two filters',
+          colId,
+          sort,
+          filters: f + 1,
+          ...t,
+        });
+      }
+    }
+  }
+  emit({
+    figure: 'customer-charges query p95, worst sorted + two filters',
+    ms: worst,
+    dbMs: worstDb,
+    target: '< 100 ms',
+  });
+
+  // A deep block: offset paging far down the default order.
+  const [all] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from customer_charge_rows where org_id = ${RESELLER}`,
+  );
+  const middle = Math.floor((all?.n ?? 0) / 2);
+  const deep = await timeQuery({ startRow: middle, endRow: middle + 100, sortModel: [], filterModel: {} });
+  emit({ figure: 'customer-charges query p95, a block half way down', startRow: middle, ...deep });
+
+  // Export: quantity ≤ 5 is a tenth of the bulk lines.
+  const exportBody = {
+    columns: [...CUSTOMER_CHARGE_COLUMN_IDS],
+    format: 'xlsx',
+    sortModel: [],
+    filterModel: { quantity: { filterType: 'number', type: 'lessThanOrEqual', filter: 5 } },
+  };
+  const [count] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from customer_charge_rows where org_id = ${RESELLER} and quantity <= 5`,
+  );
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 20);
+  t0 = performance.now();
+  const res = await call('/api/v1/customer-charges/export', exportBody);
+  let bytes = 0;
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  const exportSeconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  emit({
+    figure: 'customer-charges export xlsx through the API',
+    rows: count?.n,
+    seconds: Number(exportSeconds.toFixed(2)),
+    megabytes: Number((bytes / 1e6).toFixed(1)),
+    extraRssMB: Math.round((peakRss - base.rss) / 1e6),
+    extraHeapMB: Math.round((peakHeap - base.heapUsed) / 1e6),
+    target: '< 1.5 s, < 150 MB',
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

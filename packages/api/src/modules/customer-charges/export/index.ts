@@ -1,0 +1,124 @@
+/**
+ * The Customer Charges export (SPEC §7): the visible columns in the grid's order, a `Currency`
+ * column when a price column is exported, every row of the current view, as XLSX or CSV.
+ */
+import { z } from 'zod';
+import { CUSTOMER_CHARGE_COLUMN_IDS, type CustomerChargeColumnId } from '../grid-query/columns';
+import { csvStream, type ExportCellKind, type ExportColumn, type RowSource, xlsxStream } from './writer';
+
+export * from './writer';
+
+/** One exported row, as the query loads it: ISO dates, decimal strings for money and quantities. */
+export interface CustomerChargeExportRow {
+  readonly invoiceNumber: string;
+  readonly invoiceDate: string | Date;
+  readonly type: string;
+  readonly customer: string | null;
+  readonly description: string | null;
+  readonly startDate: string | Date | null;
+  readonly endDate: string | Date | null;
+  readonly unitCostPrice: string | number | null;
+  readonly unitSellPrice: string | number | null;
+  readonly quantity: string | number | null;
+  readonly unit: string | null;
+  readonly totalCostPrice: string | number | null;
+  readonly totalSellPrice: string | number | null;
+  readonly productType: string | null;
+  readonly productName: string | null;
+  /** ISO 4217 code of the prices. */
+  readonly currency: string;
+}
+
+export type CustomerChargeExportColumnId = CustomerChargeColumnId | 'currency';
+
+const SPECS: Readonly<
+  Record<CustomerChargeExportColumnId, { header: string; kind: ExportCellKind; width: number }>
+> = {
+  invoiceNumber: { header: 'Invoice', kind: 'text', width: 16 },
+  invoiceDate: { header: 'Invoice date', kind: 'date', width: 12 },
+  type: { header: 'Type', kind: 'text', width: 8 },
+  customer: { header: 'Customer', kind: 'text', width: 28 },
+  description: { header: 'Description', kind: 'text', width: 40 },
+  startDate: { header: 'Start date', kind: 'date', width: 12 },
+  endDate: { header: 'End date', kind: 'date', width: 12 },
+  unitCostPrice: { header: 'Unit cost price', kind: 'unitPrice', width: 15 },
+  unitSellPrice: { header: 'Unit sell price', kind: 'unitPrice', width: 15 },
+  quantity: { header: 'Quantity', kind: 'quantity', width: 10 },
+  unit: { header: 'Unit', kind: 'text', width: 10 },
+  totalCostPrice: { header: 'Total cost price', kind: 'money', width: 16 },
+  totalSellPrice: { header: 'Total sell price', kind: 'money', width: 16 },
+  productType: { header: 'Product type', kind: 'text', width: 18 },
+  productName: { header: 'Product name', kind: 'text', width: 28 },
+  currency: { header: 'Currency', kind: 'text', width: 9 },
+};
+
+export const CUSTOMER_CHARGE_PRICE_COLUMNS: readonly CustomerChargeColumnId[] = [
+  'unitCostPrice',
+  'unitSellPrice',
+  'totalCostPrice',
+  'totalSellPrice',
+];
+
+/** The `columns` of an export request: known ids, each once, in the grid's current order. */
+export const customerChargeExportColumnsSchema = z
+  .array(z.enum(CUSTOMER_CHARGE_COLUMN_IDS))
+  .min(1)
+  .max(CUSTOMER_CHARGE_COLUMN_IDS.length)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'Each column at most once' });
+
+/**
+ * The columns of the file: the requested ones in their order, then `Currency` when any price
+ * column is among them.
+ */
+export function customerChargeExportColumnIds(
+  columns: readonly CustomerChargeColumnId[],
+): CustomerChargeExportColumnId[] {
+  const ids: CustomerChargeExportColumnId[] = [...new Set(columns)];
+  if (ids.some((id) => (CUSTOMER_CHARGE_PRICE_COLUMNS as readonly string[]).includes(id)))
+    ids.push('currency');
+  return ids;
+}
+
+/** The invoice type as the grid shows it: stored DEBIT/CREDIT, shown Debit/Credit. */
+const TYPE_LABELS: Readonly<Record<string, string>> = { DEBIT: 'Debit', CREDIT: 'Credit' };
+const typeLabel = (row: CustomerChargeExportRow) => TYPE_LABELS[row.type] ?? row.type;
+
+/** The writer's column definitions for the requested columns (Currency added as above). */
+export function customerChargeExportColumns(
+  columns: readonly CustomerChargeColumnId[],
+): ExportColumn<CustomerChargeExportRow>[] {
+  return customerChargeExportColumnIds(columns).map((id) => ({
+    id,
+    ...SPECS[id],
+    value: id === 'type' ? typeLabel : (row: CustomerChargeExportRow) => row[id],
+  }));
+}
+
+export type ExportFormat = 'xlsx' | 'csv';
+
+/** SPEC §7: the file is named `Customer Charges.xlsx`. */
+export const CUSTOMER_CHARGES_EXPORT_NAME = 'Customer Charges';
+
+export function exportContentType(format: ExportFormat): string {
+  return format === 'xlsx'
+    ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    : 'text/csv; charset=utf-8';
+}
+
+/** A Content-Disposition that every browser reads, the space included. */
+export function exportContentDisposition(format: ExportFormat): string {
+  const file = `${CUSTOMER_CHARGES_EXPORT_NAME}.${format}`;
+  return `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(file)}`;
+}
+
+/** The export file as a stream, ready to be a Response body. */
+export function customerChargesExportStream(
+  format: ExportFormat,
+  columns: readonly CustomerChargeColumnId[],
+  rows: RowSource<CustomerChargeExportRow>,
+): ReadableStream<Uint8Array> {
+  const defs = customerChargeExportColumns(columns);
+  return format === 'xlsx'
+    ? xlsxStream(defs, rows, { sheetName: CUSTOMER_CHARGES_EXPORT_NAME })
+    : csvStream(defs, rows);
+}

@@ -1,0 +1,427 @@
+import { users, withSystem } from '@cascade/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
+import type { Role } from '../../platform/auth';
+import { createTestApi, FIXTURE, type TestApi } from '../../testing';
+import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
+
+let api: TestApi;
+const QUERY = '/api/v1/customer-charges/query';
+const EXPORT = '/api/v1/customer-charges/export';
+const SYNC = '/api/v1/customer-charges/sync-runs';
+const SCHEDULE = '/api/v1/customer-charges/schedule';
+
+type Row = Record<string, string | null>;
+type Page = { rows: Row[]; lastRow: number };
+
+/**
+ * Reseller A's charges, once synced: 8 rows over 4 invoices.
+ *   INV-001 2026-03-01 Debit  c1 M365 ×2, Azure ×10
+ *   INV-002 2026-03-15 Debit  c2 Teams ×5, c3 M365 ×1
+ *   INV-003 2026-04-01 Credit c2 Teams ×5
+ *   INV-004 2026-04-10 Debit  c3 Azure ×100, own use M365 ×3, c1 Teams ×7
+ */
+beforeAll(async () => {
+  api = await createTestApi();
+  await seedChargesFixture(api.db.db);
+  await addInvoice(api.db.db, {
+    id: 'i1',
+    number: 'INV-001',
+    invoiceDate: '2026-03-01',
+    items: [
+      {
+        customer: 'd1-ra-c1',
+        product: 'p-m365',
+        quantity: '2',
+        pricingStrategy: 'SPECIAL_PRICE',
+        markupPercent: null,
+      },
+      { customer: 'd1-ra-c1', product: 'p-azure', quantity: '10', unitCost: '0.5' },
+    ],
+  });
+  await addInvoice(api.db.db, {
+    id: 'i2',
+    number: 'INV-002',
+    invoiceDate: '2026-03-15',
+    items: [
+      { customer: 'd1-ra-c2', product: 'p-teams', quantity: '5', periodEnd: '2026-04-14' },
+      { customer: 'd1-ra-c3', product: 'p-m365', quantity: '1' },
+    ],
+  });
+  await addInvoice(api.db.db, {
+    id: 'i3',
+    number: 'INV-003',
+    type: 'CREDIT',
+    invoiceDate: '2026-04-01',
+    items: [{ customer: 'd1-ra-c2', product: 'p-teams', quantity: '5' }],
+  });
+  await addInvoice(api.db.db, {
+    id: 'i4',
+    number: 'INV-004',
+    invoiceDate: '2026-04-10',
+    items: [
+      { customer: 'd1-ra-c3', product: 'p-azure', quantity: '100', unitCost: '0.25' },
+      { customer: null, product: 'p-m365', quantity: '3' },
+      { customer: 'd1-ra-c1', product: 'p-teams', quantity: '7', installmentNumber: 2 },
+    ],
+  });
+  // Not shown: a pending invoice.
+  await addInvoice(api.db.db, { id: 'i5', stage: 'PENDING', items: [{}] });
+  // Users with each role in reseller A and in the distributor.
+  await withSystem(api.db.db, (tx) =>
+    tx.insert(users).values(
+      (['MARKETPLACE_MANAGER', 'BILLING_MANAGER', 'USER'] as const).map((role) => ({
+        distributorId: D,
+        resellerId: RA,
+        orgId: RA,
+        id: `${RA}-${role}`,
+        name: role,
+        email: `${role}@ra.example`,
+        roles: [role],
+      })),
+    ),
+  );
+  const sync = await api.call('POST', SYNC, {
+    token: await api.token(D, ['ADMIN']),
+    body: { resellerId: RA },
+  });
+  expect(sync.status, JSON.stringify(sync.body)).toBe(201);
+});
+afterAll(() => api.close());
+
+const tokenA = (roles: Role[] = ['ADMIN']) => api.token(RA, roles);
+const query = async (body: Record<string, unknown>, token?: string) => {
+  const res = await api.call('POST', QUERY, {
+    token: token ?? (await tokenA()),
+    body: { startRow: 0, endRow: 100, ...body },
+  });
+  return res as { status: number; body: Page & { error?: { fields?: Record<string, string> } } };
+};
+const col = (page: Page, id: string) => page.rows.map((r) => r[id]);
+
+describe('POST /api/v1/customer-charges/sync-runs and GET …/schedule (distributor)', () => {
+  it('ran the sync: a recorded run with its rows; a second run adds nothing', async () => {
+    const res = await api.call('POST', SYNC, {
+      token: await api.token(D, ['ADMIN']),
+      body: { resellerId: RA },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'SUCCEEDED', rows: 0, attempts: 2, error: null });
+  });
+
+  it('is for distributor admins only, for a Standard reseller of theirs', async () => {
+    const body = { resellerId: RA };
+    expect((await api.call('POST', SYNC, { token: await api.token(D, ['USER']), body })).status).toBe(403);
+    expect((await api.call('POST', SYNC, { token: await tokenA(), body })).status).toBe(403);
+    expect(
+      (await api.call('POST', SYNC, { token: await api.token(FIXTURE.otherDistributor), body })).status,
+    ).toBe(404);
+    const light = await api.call('POST', SYNC, {
+      token: await api.token(D),
+      body: { resellerId: FIXTURE.resellerB },
+    });
+    expect(light.status).toBe(422);
+    expect(light.body).toMatchObject({ error: { fields: { resellerId: expect.any(String) } } });
+    const bad = await api.call('POST', SYNC, { token: await api.token(D), body: { reseller: RA } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('shows each Standard reseller with its zone, last run and next run', async () => {
+    const res = await api.call('GET', SCHEDULE, { token: await api.token(D, ['USER']) });
+    expect(res.status).toBe(200);
+    const page = res.body as { rows: Record<string, unknown>[]; lastRow: number };
+    expect(page.rows.map((r) => r.resellerId)).toEqual([RA]);
+    expect(page.rows[0]).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      timeZoneKnown: true,
+      lastRun: { status: 'SUCCEEDED', rows: 0 },
+      nextRunAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT(05|06):00:00.000Z$/),
+    });
+    expect((await api.call('GET', SCHEDULE, { token: await tokenA() })).status).toBe(403);
+  });
+});
+
+describe('POST /api/v1/customer-charges/query: who may', () => {
+  it('answers ADMIN and MARKETPLACE_MANAGER of a Standard reseller, 403 to everyone else', async () => {
+    const ok = ['ADMIN', 'MARKETPLACE_MANAGER'] as const;
+    for (const role of ok) expect((await query({}, await tokenA([role]))).status).toBe(200);
+    const refused = [
+      await tokenA(['USER']),
+      await tokenA(['BILLING_MANAGER']),
+      await api.token(FIXTURE.resellerB, ['ADMIN']),
+      await api.token(D, ['ADMIN']),
+      await api.token(FIXTURE.customerA, ['ADMIN']),
+      await api.token(FIXTURE.otherReseller, ['USER']),
+    ];
+    for (const token of refused) {
+      const res = await query({}, token);
+      expect(res.status).toBe(403);
+      const exp = await api.call('POST', EXPORT, { token, body: { columns: ['invoiceNumber'] } });
+      expect(exp.status).toBe(403);
+    }
+    expect((await api.call('POST', QUERY, { body: { startRow: 0, endRow: 10 } })).status).toBe(401);
+  });
+
+  it("shows another Standard reseller none of A's rows", async () => {
+    const res = await query({}, await api.token(FIXTURE.otherReseller, ['ADMIN']));
+    expect(res.body).toEqual({ rows: [], lastRow: 0 });
+  });
+});
+
+describe('POST /api/v1/customer-charges/query: rows, sort and filters', () => {
+  it('answers the 15 columns, the currency and the invoice link, invoice number descending by default', async () => {
+    const { status, body } = await query({});
+    expect(status).toBe(200);
+    expect(body.lastRow).toBe(8);
+    expect(col(body, 'invoiceNumber')).toEqual([
+      'INV-004',
+      'INV-004',
+      'INV-004',
+      'INV-003',
+      'INV-002',
+      'INV-002',
+      'INV-001',
+      'INV-001',
+    ]);
+    const credit = body.rows.find((r) => r.invoiceNumber === 'INV-003');
+    expect(credit).toEqual({
+      id: 'i3-1',
+      invoiceId: 'i3',
+      invoiceNumber: 'INV-003',
+      invoiceDate: '2026-04-01',
+      type: 'CREDIT',
+      customer: 'Zeta 2 Customer',
+      description: 'Teams Essentials',
+      startDate: '2026-04-01',
+      endDate: '2026-04-01',
+      unitCostPrice: '8',
+      unitSellPrice: '8.8',
+      quantity: '5',
+      unit: 'Month',
+      totalCostPrice: '-40.00',
+      totalSellPrice: '-44.00',
+      productType: 'Microsoft 365',
+      productName: 'Teams Essentials',
+      currency: 'EUR',
+      invoiceUrl: INVOICE_URL_TEMPLATE.replace('{invoiceId}', 'i3'),
+    });
+    const special = body.rows.find((r) => r.id === 'i1-1');
+    expect([special?.unitSellPrice, special?.totalSellPrice]).toEqual(['9.5', '19.00']);
+    expect(body.rows.find((r) => r.id === 'i4-3')?.description).toBe('Teams Essentials (installment 2)');
+    expect(body.rows.find((r) => r.id === 'i4-2')?.customer).toBe('Reseller A');
+  });
+
+  it('pages: lastRow is -1 until the block reaches the end', async () => {
+    const first = await query({ startRow: 0, endRow: 3 });
+    expect([first.body.rows.length, first.body.lastRow]).toEqual([3, -1]);
+    const last = await query({ startRow: 6, endRow: 9 });
+    expect([col(last.body, 'id'), last.body.lastRow]).toEqual([['i1-2', 'i1-1'], 8]);
+    // A block ending exactly at the end: the row after it is missing, so the end is known.
+    const exact = await query({ startRow: 4, endRow: 8 });
+    expect(exact.body.lastRow).toBe(8);
+    const beyond = await query({ startRow: 20, endRow: 30 });
+    expect(beyond.body).toEqual({ rows: [], lastRow: 20 });
+  });
+
+  it('sorts by any sortable column, each way, the item id breaking ties', async () => {
+    const byQty = await query({ sortModel: [{ colId: 'quantity', sort: 'asc' }] });
+    expect(col(byQty.body, 'quantity')).toEqual(['1', '2', '3', '5', '5', '7', '10', '100']);
+    const byCustomer = await query({
+      sortModel: [
+        { colId: 'customer', sort: 'desc' },
+        { colId: 'invoiceDate', sort: 'asc' },
+      ],
+    });
+    expect(col(byCustomer.body, 'id')).toEqual([
+      'i2-2',
+      'i4-1',
+      'i2-1',
+      'i3-1',
+      'i4-2',
+      'i1-1',
+      'i1-2',
+      'i4-3',
+    ]);
+  });
+
+  it('filters by column filters (text, set Debit/Credit, number, date ranges, two conditions)', async () => {
+    const credit = await query({ filterModel: { type: { filterType: 'set', values: ['Credit'] } } });
+    expect(col(credit.body, 'id')).toEqual(['i3-1']);
+    const text = await query({
+      filterModel: { description: { filterType: 'text', type: 'contains', filter: 'teams' } },
+      sortModel: [{ colId: 'invoiceNumber', sort: 'asc' }],
+    });
+    expect(col(text.body, 'id')).toEqual(['i2-1', 'i3-1', 'i4-3']);
+    const two = await query({
+      filterModel: {
+        quantity: {
+          filterType: 'number',
+          operator: 'OR',
+          conditions: [
+            { filterType: 'number', type: 'lessThan', filter: 2 },
+            { filterType: 'number', type: 'greaterThanOrEqual', filter: 10 },
+          ],
+        },
+        invoiceDate: {
+          filterType: 'date',
+          type: 'inRange',
+          dateFrom: '2026-03-01 00:00:00',
+          dateTo: '2026-04-10 00:00:00',
+        },
+      },
+      sortModel: [{ colId: 'quantity', sort: 'asc' }],
+    });
+    // inRange excludes its ends (AG Grid's default): 03-15 and 04-01 only.
+    expect(col(two.body, 'id')).toEqual(['i2-2']);
+  });
+
+  it('filters by the Advanced Filter (nested AND/OR)', async () => {
+    const res = await query({
+      advancedFilterModel: {
+        filterType: 'join',
+        type: 'OR',
+        conditions: [
+          { filterType: 'text', colId: 'customer', type: 'equals', filter: 'zeta 3 customer' },
+          {
+            filterType: 'join',
+            type: 'AND',
+            conditions: [
+              { filterType: 'text', colId: 'productType', type: 'equals', filter: 'Azure' },
+              { filterType: 'date', colId: 'invoiceDate', type: 'lessThan', filter: '2026-04-01' },
+            ],
+          },
+        ],
+      },
+      sortModel: [{ colId: 'invoiceNumber', sort: 'asc' }],
+    });
+    expect(res.status).toBe(200);
+    expect(col(res.body, 'id')).toEqual(['i1-2', 'i2-2', 'i4-1']);
+  });
+
+  it('answers a bad model with a 400 naming the field, and treats injection as text', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ sortModel: [{ colId: 'unitCostPrice', sort: 'asc' }] }, 'sortModel.0.colId'],
+      [{ sortModel: [{ colId: 'type', sort: 'asc' }] }, 'sortModel.0.colId'],
+      [
+        { filterModel: { totalSellPrice: { filterType: 'number', type: 'equals', filter: 1 } } },
+        'filterModel.totalSellPrice',
+      ],
+      [{ filterModel: { nope: { filterType: 'text', type: 'contains', filter: 'x' } } }, 'filterModel.nope'],
+      [
+        { advancedFilterModel: { filterType: 'text', colId: 'customer', type: 'like', filter: 'x' } },
+        'advancedFilterModel.type',
+      ],
+      [
+        { filterModel: { invoiceDate: { filterType: 'date', type: 'equals', dateFrom: '2026-02-30' } } },
+        'filterModel.invoiceDate.dateFrom',
+      ],
+      [{ endRow: 5000 }, 'endRow'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await query(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(Object.keys(res.body.error?.fields ?? {}), JSON.stringify(res.body)).toContain(field);
+    }
+    const injection = await query({
+      filterModel: {
+        customer: { filterType: 'text', type: 'contains', filter: "'; drop table invoices; --" },
+      },
+    });
+    expect(injection.body).toEqual({ rows: [], lastRow: 0 });
+  });
+});
+
+describe('POST /api/v1/customer-charges/export', () => {
+  const download = async (body: Record<string, unknown>) => {
+    const res = await api.app.request(EXPORT, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await tokenA(['MARKETPLACE_MANAGER'])}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
+  };
+
+  it('answers Customer Charges.xlsx with the columns in their order, a Currency column, the rows of the view', async () => {
+    const { res, bytes } = await download({
+      columns: ['customer', 'invoiceNumber', 'type', 'totalSellPrice', 'invoiceDate', 'quantity'],
+      sortModel: [{ colId: 'quantity', sort: 'desc' }],
+      filterModel: { type: { filterType: 'set', values: ['Debit', 'Credit'] } },
+      advancedFilterModel: {
+        filterType: 'join',
+        type: 'AND',
+        conditions: [{ filterType: 'number', colId: 'quantity', type: 'greaterThan', filter: 2 }],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    expect(res.headers.get('content-disposition')).toContain('filename="Customer Charges.xlsx"');
+    const book = XLSX.read(bytes, { type: 'array', cellDates: false });
+    const sheet = book.Sheets[book.SheetNames[0]!]!;
+    const table = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true });
+    expect(table[0]).toEqual([
+      'Customer',
+      'Invoice',
+      'Type',
+      'Total sell price',
+      'Invoice date',
+      'Quantity',
+      'Currency',
+    ]);
+    expect(table.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[5], r[6]])).toEqual([
+      ['Zeta 3 Customer', 'INV-004', 'Debit', 27.5, 100, 'EUR'],
+      ['Customer of A', 'INV-001', 'Debit', 5.5, 10, 'EUR'],
+      ['Customer of A', 'INV-004', 'Debit', 61.6, 7, 'EUR'],
+      ['Zeta 2 Customer', 'INV-003', 'Credit', -44, 5, 'EUR'],
+      ['Zeta 2 Customer', 'INV-002', 'Debit', 44, 5, 'EUR'],
+      ['Reseller A', 'INV-004', 'Debit', 26.4, 3, 'EUR'],
+    ]);
+    // Dates are Excel dates.
+    expect(XLSX.SSF.format('yyyy-mm-dd', table[1]![4] as number)).toBe('2026-04-10');
+  });
+
+  it('leaves Currency out when no price column is exported; CSV on request', async () => {
+    const { res, bytes } = await download({ columns: ['invoiceNumber', 'description'], format: 'csv' });
+    expect(res.headers.get('content-disposition')).toContain('filename="Customer Charges.csv"');
+    const lines = new TextDecoder()
+      .decode(bytes)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('Invoice,Description');
+    expect(lines).toHaveLength(9);
+    expect(lines[1]).toBe('INV-004,Teams Essentials (installment 2)');
+  });
+
+  it('answers bad requests with 400s naming the field', async () => {
+    for (const [body, field] of [
+      [{ columns: [] }, 'columns'],
+      [{ columns: ['invoiceNumber', 'nope'] }, 'columns.1'],
+      [{ columns: ['invoiceNumber'], format: 'pdf' }, 'format'],
+      [
+        { columns: ['invoiceNumber'], sortModel: [{ colId: 'unitSellPrice', sort: 'asc' }] },
+        'sortModel.0.colId',
+      ],
+    ] as const) {
+      const { res, bytes } = await download(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const error = JSON.parse(new TextDecoder().decode(bytes)) as {
+        error: { fields: Record<string, string> };
+      };
+      expect(Object.keys(error.error.fields)).toContain(field);
+    }
+  });
+});
+
+describe('the rows stay the reseller’s own', () => {
+  it('RLS and the query agree: rows of A are A’s only', async () => {
+    const rows = await withSystem(api.db.db, (tx) =>
+      tx.execute(sql`select distinct org_id from customer_charge_rows`),
+    );
+    const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
+    expect(list).toEqual([{ org_id: RA }]);
+  });
+});

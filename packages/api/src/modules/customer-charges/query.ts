@@ -1,0 +1,328 @@
+/**
+ * Reading the Customer Charges grid: the catalogue of columns on `customer_charge_rows`, a block
+ * of rows for the grid, and every row of a view for the export (a postgres.js cursor in one
+ * transaction on PostgreSQL; keyset-paged batches, each in its own transaction, on PGlite, whose
+ * single connection must not be held for the length of a download).
+ */
+import { Decimal, formatAmount } from '@cascade/billing-core';
+import {
+  type Database,
+  type DatabaseKind,
+  queryRows,
+  type Tenant,
+  type Transaction,
+  customerChargeRows as t,
+  withTenant,
+} from '@cascade/db';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import {
+  CUSTOMER_CHARGE_DEFAULT_SORT,
+  type CustomerChargeColumnId,
+  customerChargeGridCatalogue,
+  type GridView,
+  type SortModelItem,
+} from './grid-query';
+
+/** The SQL of each column id (the table's own columns: each sortable one has its index). */
+export const COLUMN_SQL: Readonly<Record<CustomerChargeColumnId, SQLWrapper>> = {
+  invoiceNumber: t.invoiceNumber,
+  invoiceDate: t.invoiceDate,
+  type: t.invoiceType,
+  customer: t.customerName,
+  description: t.description,
+  startDate: t.startDate,
+  endDate: t.endDate,
+  unitCostPrice: t.unitCostPrice,
+  unitSellPrice: t.unitSellPrice,
+  quantity: t.quantity,
+  unit: t.unit,
+  totalCostPrice: t.totalCostPrice,
+  totalSellPrice: t.totalSellPrice,
+  productType: t.productType,
+  productName: t.productName,
+};
+
+export const catalogue = customerChargeGridCatalogue(COLUMN_SQL);
+export const gridOptions = { tiebreak: t.invoiceItemId, defaultSort: CUSTOMER_CHARGE_DEFAULT_SORT };
+
+/** A row as the grid and the export get it: decimal strings, ISO dates. */
+export interface CustomerChargeRow {
+  id: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  type: 'DEBIT' | 'CREDIT';
+  customer: string;
+  description: string;
+  startDate: string;
+  endDate: string;
+  unitCostPrice: string;
+  unitSellPrice: string;
+  quantity: string;
+  unit: string;
+  totalCostPrice: string;
+  totalSellPrice: string;
+  productType: string;
+  productName: string;
+  currency: string;
+}
+
+const SELECT = sql`select ${t.invoiceItemId} as "id", ${t.invoiceId} as "invoiceId",
+  ${t.invoiceNumber} as "invoiceNumber", ${t.invoiceDate}::text as "invoiceDate", ${t.invoiceType} as "type",
+  ${t.customerName} as "customer", ${t.description} as "description", ${t.startDate}::text as "startDate",
+  ${t.endDate}::text as "endDate", ${t.unitCostPrice}::text as "unitCostPrice",
+  ${t.unitSellPrice}::text as "unitSellPrice", ${t.quantity}::text as "quantity", ${t.unit} as "unit",
+  ${t.totalCostPrice}::text as "totalCostPrice", ${t.totalSellPrice}::text as "totalSellPrice",
+  ${t.productType} as "productType", ${t.productName} as "productName", ${t.currency} as "currency"
+  from ${t}`;
+
+/**
+ * The reseller's own rows. Equalities on the two leading columns of every index (rather than
+ * tenantScope's `reseller_id = … or org_id = …`, which no index serves); RLS still applies.
+ */
+const own = (tenant: Tenant) =>
+  sql`${t.distributorId} = ${tenant.distributorId} and ${t.orgId} = ${tenant.orgId}`;
+
+/** Money and quantities as JSON carries them: totals with the currency's decimals, the rest without trailing zeros. */
+export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
+  const plain = (v: string) => new Decimal(v).toFixed();
+  return {
+    ...row,
+    unitCostPrice: plain(row.unitCostPrice),
+    unitSellPrice: plain(row.unitSellPrice),
+    quantity: plain(row.quantity),
+    totalCostPrice: formatAmount(row.totalCostPrice, row.currency),
+    totalSellPrice: formatAmount(row.totalSellPrice, row.currency),
+  };
+}
+
+/**
+ * One block of the grid. Count strategy: none. One row more than asked is read; when it is not
+ * there, the block is the last and `lastRow` is exact, otherwise -1 (AG Grid's "more to come").
+ * A count of a million filtered rows would cost more than the block itself, on every scroll.
+ *
+ * With filters, the planner is told not to sort (`enable_sort = off`, this transaction only): our
+ * filters (`lower(col) = …`, `ilike`) have no statistics, so it would guess them rare and choose
+ * to read every matching row and sort them (seconds at a million rows), where walking the sort
+ * column's index and filtering on the way finds a block in milliseconds. Its worst case (a filter
+ * that matches almost nothing) costs about what the sort plan costs anyway.
+ */
+export async function queryBlock(
+  tx: Transaction,
+  tenant: Tenant,
+  q: { where: SQL; orderBy: SQL; limit: number; offset: number },
+  filtered: boolean,
+): Promise<{ rows: CustomerChargeRow[]; lastRow: number }> {
+  // Custom plans always: a generic plan (postgres.js prepares statements) does not see a
+  // filter's value, and then neither uses `quantity > $1` to seek the index nor knows what matches.
+  await tx.execute(
+    filtered
+      ? sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_sort', 'off', true)`
+      : sql`select set_config('plan_cache_mode', 'force_custom_plan', true)`,
+  );
+  const rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
+    tx,
+    sql`${SELECT} where ${own(tenant)} and (${q.where}) order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`,
+  );
+  if (rows.length <= q.limit) return { rows, lastRow: q.offset + rows.length };
+  return { rows: rows.slice(0, q.limit), lastRow: -1 };
+}
+
+/**
+ * Whether the view holds more than `max` rows. When the whole table holds clearly fewer (the
+ * planner's row estimate, kept by autovacuum's analyze), no count is needed; otherwise it counts
+ * up to max + 1 matching rows (a scan, but only for tables that big). Should a stale estimate let
+ * a bigger view through, the writer stops at `max` rows with ExportTooManyRowsError.
+ */
+export async function viewExceeds(
+  db: Database,
+  tenant: Tenant,
+  view: GridView,
+  max: number,
+): Promise<boolean> {
+  const [estimate] = await queryRows<{ n: number }>(
+    db,
+    sql`select reltuples::float8 as n from pg_class where oid = 'customer_charge_rows'::regclass`,
+  );
+  const rows = Number(estimate?.n ?? -1);
+  if (rows >= 0 && rows < max * 0.9) return false;
+  return withTenant(db, tenant, async (tx) => {
+    const [row] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from (select 1 from ${t} where ${own(tenant)} and (${view.where}) limit ${max + 1}) s`,
+    );
+    return (row?.n ?? 0) > max;
+  });
+}
+
+const dialect = new PgDialect();
+
+interface PostgresJsClient {
+  begin<T>(fn: (sql: PostgresJsTx) => Promise<T>): Promise<T>;
+}
+interface PostgresJsTx {
+  unsafe(
+    text: string,
+    params?: unknown[],
+  ): Promise<unknown[]> & { cursor(rows: number): AsyncIterable<Record<string, unknown>[]> };
+}
+
+/**
+ * Turns a producer that pushes batches into an async generator the writer pulls from, one batch
+ * ahead at most. When the consumer stops (the download is aborted), the next push throws, which
+ * ends the producer (and rolls its transaction back) before the generator returns.
+ */
+async function* pulled<T>(produce: (push: (batch: T) => Promise<void>) => Promise<void>): AsyncGenerator<T> {
+  let wake: (() => void) | undefined;
+  let slot: T | undefined;
+  let full = false;
+  let done = false;
+  let failure: unknown;
+  let consumerGone = false;
+  let taken: (() => void) | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const producing = produce(async (batch) => {
+    if (consumerGone) throw new Error('export aborted');
+    slot = batch;
+    full = true;
+    signal();
+    await new Promise<void>((resolve) => {
+      taken = resolve;
+    });
+    if (consumerGone) throw new Error('export aborted');
+  }).then(
+    () => {
+      done = true;
+      signal();
+    },
+    (err: unknown) => {
+      failure = err;
+      done = true;
+      signal();
+    },
+  );
+  try {
+    while (true) {
+      if (!full && !done) await new Promise<void>((resolve) => (wake = resolve));
+      if (full) {
+        const batch = slot as T;
+        slot = undefined;
+        full = false;
+        const release = taken;
+        taken = undefined;
+        yield batch;
+        release?.();
+        continue;
+      }
+      if (done) {
+        if (failure !== undefined) throw failure;
+        return;
+      }
+    }
+  } finally {
+    if (!done) {
+      consumerGone = true;
+      taken?.();
+      await producing;
+    }
+  }
+}
+
+export const EXPORT_BATCH_ROWS = 2000;
+
+/** Every row of the view, in batches, as the caller's tenant. */
+export function exportRows(
+  db: Database,
+  kind: DatabaseKind,
+  tenant: Tenant,
+  view: GridView,
+  sortModel: readonly SortModelItem[],
+  maxRows: number,
+): AsyncGenerator<CustomerChargeRow[]> {
+  if (kind === 'postgres') {
+    const client = (db as unknown as { $client: PostgresJsClient }).$client;
+    const query = dialect.sqlToQuery(
+      sql`${SELECT} where ${own(tenant)} and (${view.where}) order by ${view.orderBy} limit ${maxRows}`,
+    );
+    return pulled<CustomerChargeRow[]>(async (push) => {
+      await client.begin(async (tx) => {
+        await tx.unsafe(
+          `select set_config('app.distributor_id', $1, true), set_config('app.org_id', $2, true), set_config('app.org_kind', $3, true)`,
+          [tenant.distributorId, tenant.orgId, tenant.orgKind],
+        );
+        await tx.unsafe('set local role cascade_app');
+        // Every row is read: plan for the total (a cursor's default is a fast start, i.e. walking an
+        // index with a random heap read per row), and sort in memory rather than on disk.
+        await tx.unsafe('set local cursor_tuple_fraction = 1');
+        await tx.unsafe("set local work_mem = '64MB'");
+        for await (const rows of tx.unsafe(query.sql, query.params).cursor(EXPORT_BATCH_ROWS)) {
+          await push(rows as unknown as CustomerChargeRow[]);
+        }
+      });
+    });
+  }
+  return keysetBatches(db, tenant, view, sortModel, maxRows);
+}
+
+/** The sort keys of a view (the request's, else the default) followed by the row id. */
+function sortKeys(sortModel: readonly SortModelItem[]) {
+  const items = sortModel.length > 0 ? sortModel : CUSTOMER_CHARGE_DEFAULT_SORT;
+  const keys = items.map((s) => ({
+    sql: COLUMN_SQL[s.colId as CustomerChargeColumnId],
+    desc: s.sort === 'desc',
+  }));
+  keys.push({ sql: t.invoiceItemId, desc: items.at(-1)?.sort === 'desc' });
+  return keys;
+}
+
+/**
+ * PGlite: batches after the last row read. Every sortable column is NOT NULL, so "after" is the
+ * lexicographic comparison over the keys, each in its own direction.
+ */
+async function* keysetBatches(
+  db: Database,
+  tenant: Tenant,
+  view: GridView,
+  sortModel: readonly SortModelItem[],
+  maxRows: number,
+): AsyncGenerator<CustomerChargeRow[]> {
+  const keys = sortKeys(sortModel);
+  let after: unknown[] | null = null;
+  let read = 0;
+  while (read < maxRows) {
+    const limit = Math.min(EXPORT_BATCH_ROWS, maxRows - read);
+    const last = after;
+    const position: SQL =
+      last === null
+        ? sql`true`
+        : sql`(${sql.join(
+            keys.map((k, i) => {
+              const equal = keys.slice(0, i).map((e, j) => sql`${e.sql} = ${last[j]}`);
+              const beyond = k.desc ? sql`${k.sql} < ${last[i]}` : sql`${k.sql} > ${last[i]}`;
+              return sql`(${sql.join([...equal, beyond], sql` and `)})`;
+            }),
+            sql` or `,
+          )})`;
+    const rows = await withTenant(db, tenant, (tx) =>
+      queryRows<CustomerChargeRow & Record<string, unknown>>(
+        tx,
+        sql`${SELECT} where ${own(tenant)} and (${view.where}) and ${position} order by ${view.orderBy} limit ${limit}`,
+      ),
+    );
+    if (rows.length === 0) return;
+    read += rows.length;
+    yield rows;
+    if (rows.length < limit) return;
+    after = keysOfLast(rows.at(-1) as CustomerChargeRow, sortModel);
+  }
+}
+
+/** The last row's sort values, read back from its own fields (the SELECT's text forms). */
+function keysOfLast(row: CustomerChargeRow, sortModel: readonly SortModelItem[]): unknown[] {
+  const items = sortModel.length > 0 ? sortModel : CUSTOMER_CHARGE_DEFAULT_SORT;
+  return [...items.map((s) => row[s.colId as keyof CustomerChargeRow]), row.id];
+}

@@ -1,0 +1,327 @@
+import {
+  Decimal,
+  negateMoney,
+  priceTotals,
+  type ResellerStrategy,
+  roundUnitPrice,
+  unitSellPrice,
+} from '@cascade/billing-core';
+import { customerChargeRows, jobRuns, queryRows, withSystem } from '@cascade/db';
+import { eq, sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApi, FIXTURE, type TestApi } from '../../../testing';
+import { addInvoice, D, type InvoiceInput, RA, SPECIAL, seedChargesFixture } from '../testing';
+import { runSync, SYNC_JOB_MANUAL } from './index';
+import { claimManualRun } from './scheduler';
+
+let api: TestApi;
+const db = () => api.db.db;
+const target = { distributorId: D, resellerId: RA };
+
+beforeAll(async () => {
+  api = await createTestApi();
+  await seedChargesFixture(db());
+});
+afterAll(() => api.close());
+
+async function clear() {
+  await withSystem(db(), async (tx) => {
+    await tx.execute(sql`delete from customer_charge_rows`);
+    await tx.execute(sql`delete from job_runs`);
+    await tx.execute(sql`delete from invoice_items`);
+    await tx.execute(sql`delete from invoices`);
+  });
+}
+
+let day = 0;
+/** A manual run (one per local day per reseller: each sync here claims the next day). */
+async function sync(t: { distributorId: string; resellerId: string } = target) {
+  day++;
+  const id = await claimManualRun(db(), t, 'UTC', new Date(Date.UTC(2030, 0, day)));
+  if (!id) throw new Error('not claimed');
+  return runSync(db(), t, id);
+}
+
+type Row = typeof customerChargeRows.$inferSelect;
+async function rows(): Promise<Row[]> {
+  return db().select().from(customerChargeRows).orderBy(customerChargeRows.invoiceItemId);
+}
+
+describe('the sync: which invoice items appear (SPEC §7)', () => {
+  beforeEach(clear);
+
+  it('copies an issued distributor → reseller item with its customer, prices and totals', async () => {
+    await addInvoice(db(), {
+      id: 'ok',
+      number: 'DST-1',
+      items: [
+        {
+          quantity: '3',
+          unitCost: '8',
+          markupPercent: '10',
+          periodStart: '2026-03-01',
+          periodEnd: '2026-03-31',
+        },
+      ],
+    });
+    const result = await sync();
+    expect(result.rows).toBe(1);
+    const [row] = await rows();
+    expect(row).toMatchObject({
+      distributorId: D,
+      resellerId: RA,
+      orgId: RA,
+      invoiceItemId: 'ok-1',
+      invoiceId: 'ok',
+      invoiceNumber: 'DST-1',
+      invoiceDate: '2026-03-01',
+      invoiceType: 'DEBIT',
+      customerOrgId: 'd1-ra-c2',
+      customerName: 'Zeta 2 Customer',
+      description: 'M365 Business',
+      startDate: '2026-03-01',
+      endDate: '2026-03-31',
+      unit: 'Month',
+      currency: 'EUR',
+      productType: 'Microsoft 365',
+      productName: 'M365 Business',
+      pricingStrategy: 'MARKUP',
+    });
+    expect(new Decimal(row!.unitCostPrice).toFixed()).toBe('8');
+    expect(new Decimal(row!.unitSellPrice).toFixed()).toBe('8.8');
+    expect(new Decimal(row!.totalCostPrice).toFixed()).toBe('24');
+    expect(new Decimal(row!.totalSellPrice).toFixed()).toBe('26.4');
+  });
+
+  it('takes every channel and every source', async () => {
+    const channels = ['RESELLER_STOREFRONT', 'DISTRIBUTOR_STOREFRONT', 'BSS', 'PERSONAL_USE'] as const;
+    const sources = ['BILLING_SERVICE', 'MANUAL', 'RENEWAL', 'API'] as const;
+    for (const [i, channel] of channels.entries()) {
+      await addInvoice(db(), { id: `ch${i}`, channel, source: sources[i], items: [{}] });
+    }
+    expect((await sync()).rows).toBe(4);
+  });
+
+  it.each([
+    ['a pending invoice', { stage: 'PENDING' as const }],
+    ['a proforma invoice', { stage: 'PROFORMA' as const }],
+    ['an invoice dated before the reseller became Standard', { invoiceDate: '2026-01-31' }],
+    ['a canceled invoice', { status: 'CANCELED' as const }],
+    ["a Light reseller's invoice", { reseller: FIXTURE.resellerB }],
+  ] as [string, Partial<InvoiceInput>][])('leaves out %s', async (_, inv) => {
+    await addInvoice(db(), { id: 'in', items: [{}] });
+    await addInvoice(db(), { id: 'out', ...inv, items: [{ customer: null }] });
+    expect((await sync()).rows).toBe(1);
+    if (inv.reseller) expect((await sync({ distributorId: D, resellerId: inv.reseller })).rows).toBe(0);
+    expect((await rows()).map((r) => r.invoiceId)).toEqual(['in']);
+  });
+
+  it('includes an invoice dated on the day the reseller became Standard', async () => {
+    await addInvoice(db(), { id: 'first-day', invoiceDate: '2026-02-01', items: [{}] });
+    expect((await sync()).rows).toBe(1);
+  });
+
+  it('leaves out items without the pricing snapshot (issued before the feature)', async () => {
+    await addInvoice(db(), {
+      id: 'mixed',
+      items: [{}, { unitCost: null, pricingStrategy: null, markupPercent: null, srp: null }],
+    });
+    expect((await sync()).rows).toBe(1);
+    expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['mixed-1']);
+  });
+
+  it("leaves out the reseller's invoices to its own customers (only the distributor's to it)", async () => {
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`insert into accounts (distributor_id, reseller_id, org_id, id, issuer_org_id, name, currency)
+        values (${D}, ${RA}, 'd1-ra-c1', 'acc-c1', ${RA}, 'c1', 'EUR')`),
+    );
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`insert into invoices (distributor_id, reseller_id, org_id, id, issuer_org_id, account_id, stage, type,
+          number, invoice_date, currency, subtotal, tax_total, total, amount_due, channel, source, issued_at)
+        values (${D}, ${RA}, 'd1-ra-c1', 'downstream', ${RA}, 'acc-c1', 'ISSUED', 'DEBIT', 'RA-1', '2026-03-01', 'EUR',
+          0, 0, 0, 0, 'RESELLER_STOREFRONT', 'BILLING_SERVICE', now())`),
+    );
+    expect((await sync()).rows).toBe(0);
+  });
+
+  it('names the reseller itself as customer of its own purchases (no end customer)', async () => {
+    await addInvoice(db(), { id: 'own', channel: 'PERSONAL_USE', items: [{ customer: null }] });
+    await sync();
+    expect((await rows())[0]).toMatchObject({ customerOrgId: RA, customerName: 'Reseller A' });
+  });
+
+  it('adds the installment number to the description when the item has it', async () => {
+    await addInvoice(db(), {
+      id: 'inst',
+      items: [
+        { installmentNumber: 3 },
+        { installmentNumber: 4, description: 'M365 Business (installment 4 of 12)' },
+      ],
+    });
+    await sync();
+    expect((await rows()).map((r) => r.description)).toEqual([
+      'M365 Business (installment 3)',
+      'M365 Business (installment 4 of 12)',
+    ]);
+  });
+});
+
+describe('the sync: unit sell prices and totals', () => {
+  beforeEach(clear);
+
+  it('special price, else the snapshot markup, else the SRP; a vanished special price falls back to the reseller strategy', async () => {
+    await addInvoice(db(), {
+      id: 'px',
+      items: [
+        {
+          customer: SPECIAL.customer,
+          product: 'p-m365',
+          pricingStrategy: 'SPECIAL_PRICE',
+          markupPercent: null,
+        },
+        { customer: SPECIAL.customer, product: 'p-azure', unitCost: '2', markupPercent: '12.5' },
+        { customer: 'd1-ra-c2', pricingStrategy: 'SRP', markupPercent: null, srp: '11.25' },
+        // Snapshot says special price, but c2 has none: the reseller's default (MARKUP 25 %).
+        { customer: 'd1-ra-c2', pricingStrategy: 'SPECIAL_PRICE', markupPercent: null, unitCost: '4' },
+      ],
+    });
+    await sync();
+    const got = (await rows()).map((r) => [new Decimal(r.unitSellPrice).toFixed(), r.pricingStrategy]);
+    expect(got).toEqual([
+      ['9.5', 'SPECIAL_PRICE'],
+      ['2.25', 'MARKUP'],
+      ['11.25', 'SRP'],
+      ['5', 'MARKUP'],
+    ]);
+  });
+
+  it('gives credit invoices negative totals, rounded half away from zero like their debit', async () => {
+    const item = { unitCost: '0.125', markupPercent: '0', quantity: '1' };
+    await addInvoice(db(), { id: 'deb', items: [item] });
+    await addInvoice(db(), { id: 'cred', type: 'CREDIT', items: [item] });
+    await sync();
+    const [credit, debit] = await rows();
+    expect([debit!.totalCostPrice, credit!.totalCostPrice].map((v) => new Decimal(v).toFixed())).toEqual([
+      '0.13',
+      '-0.13',
+    ]);
+    expect(new Decimal(credit!.unitSellPrice).toFixed()).toBe('0.125');
+    expect(credit!.invoiceType).toBe('CREDIT');
+  });
+
+  it('rounds totals to the currency (JPY 0, KWD 3 decimals)', async () => {
+    await addInvoice(db(), {
+      id: 'jpy',
+      currency: 'JPY',
+      items: [{ unitCost: '100.5', quantity: '1', markupPercent: '0' }],
+    });
+    await addInvoice(db(), {
+      id: 'kwd',
+      currency: 'KWD',
+      items: [{ unitCost: '1.2345', quantity: '1', markupPercent: '0' }],
+    });
+    await sync();
+    const [jpy, kwd] = await rows();
+    expect(new Decimal(jpy!.totalCostPrice).toFixed()).toBe('101');
+    expect(new Decimal(kwd!.totalCostPrice).toFixed()).toBe('1.235');
+  });
+
+  it("equals billing-core's pricing on random items", async () => {
+    const decimal = (max: number, places: number) =>
+      fc.integer({ min: 0, max: max * 10 ** places }).map((n) => new Decimal(n).div(10 ** places).toFixed());
+    const itemArb = fc.record({
+      customer: fc.constantFrom('d1-ra-c1', 'd1-ra-c2', 'd1-ra-c3', null),
+      product: fc.constantFrom('p-m365', 'p-azure', 'p-teams' as const),
+      unitCost: decimal(5000, 6),
+      markup: decimal(300, 6),
+      srp: decimal(9000, 6),
+      quantity: decimal(1000, 4),
+      strategy: fc.constantFrom('MARKUP', 'SRP', 'SPECIAL_PRICE' as const),
+      currency: fc.constantFrom('EUR', 'JPY', 'KWD'),
+      credit: fc.boolean(),
+    });
+    const items = fc.sample(itemArb, { numRuns: 150, seed: 20261122 });
+    for (const [n, it] of items.entries()) {
+      await addInvoice(db(), {
+        id: `r${String(n).padStart(3, '0')}`,
+        currency: it.currency,
+        type: it.credit ? 'CREDIT' : 'DEBIT',
+        items: [
+          {
+            customer: it.customer,
+            product: it.product as 'p-m365',
+            unitCost: it.unitCost,
+            quantity: it.quantity,
+            pricingStrategy: it.strategy as 'MARKUP',
+            markupPercent: it.strategy === 'MARKUP' ? it.markup : null,
+            srp: it.srp,
+          },
+        ],
+      });
+    }
+    expect((await sync()).rows).toBe(items.length);
+    const got = await rows();
+    for (const [n, it] of items.entries()) {
+      const row = got.find((r) => r.invoiceId === `r${String(n).padStart(3, '0')}`)!;
+      const special =
+        it.customer === SPECIAL.customer && it.product === SPECIAL.product && it.currency === 'EUR'
+          ? SPECIAL.price
+          : null;
+      // The snapshot's strategy; SPECIAL_PRICE without one: the reseller's default, MARKUP 25 %.
+      const strategy: ResellerStrategy =
+        it.strategy === 'SRP'
+          ? { kind: 'SRP' }
+          : { kind: 'MARKUP', percent: it.strategy === 'MARKUP' ? it.markup : '25' };
+      const sell = unitSellPrice({ unitCost: it.unitCost, specialPrice: special, strategy, srp: it.srp });
+      const totals = priceTotals(it.unitCost, sell.unitSell, it.quantity, it.currency);
+      const sign = (m: typeof totals.totalCost) => (it.credit ? negateMoney(m) : m).amount;
+      const context = JSON.stringify(it);
+      expect(new Decimal(row.unitSellPrice).eq(sell.unitSell), context).toBe(true);
+      expect(new Decimal(row.unitCostPrice).eq(roundUnitPrice(it.unitCost)), context).toBe(true);
+      expect(new Decimal(row.totalCostPrice).eq(sign(totals.totalCost)), context).toBe(true);
+      expect(new Decimal(row.totalSellPrice).eq(sign(totals.totalSell)), context).toBe(true);
+      expect(row.pricingStrategy, context).toBe(sell.strategy);
+    }
+  });
+});
+
+describe('the sync: idempotent and catching up', () => {
+  beforeEach(clear);
+
+  it('adds nothing when run twice, and records each run', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}, {}] });
+    expect((await sync()).rows).toBe(2);
+    expect((await sync()).rows).toBe(0);
+    expect(await db().$count(customerChargeRows)).toBe(2);
+    const runs = await db().select().from(jobRuns).where(eq(jobRuns.jobName, SYNC_JOB_MANUAL));
+    expect(runs.map((r) => [r.status, r.rows])).toEqual([
+      ['SUCCEEDED', 2],
+      ['SUCCEEDED', 0],
+    ]);
+    expect(runs.every((r) => r.finishedAt !== null && r.error === null)).toBe(true);
+  });
+
+  it('covers everything since the last successful run: a missed day is caught by the next', async () => {
+    await addInvoice(db(), { id: 'day1', issuedAt: '2026-03-01T06:00:00Z', items: [{}] });
+    const first = await sync();
+    expect(first).toMatchObject({ rows: 1, since: null });
+    // Issued after that run, over two days with no run between.
+    const later = (h: number) => new Date(Date.parse(first.upTo) + h * 3_600_000).toISOString();
+    await addInvoice(db(), { id: 'day2', number: 'N2', issuedAt: later(24), items: [{}] });
+    await addInvoice(db(), { id: 'day3', number: 'N3', issuedAt: later(48), items: [{}] });
+    const next = await sync();
+    expect(next.rows).toBe(2);
+    expect(next.since).toBe(
+      (await queryRows<{ t: string }>(db(), sql`select ${first.upTo}::timestamptz::text as t`))[0]!.t,
+    );
+  });
+
+  it('reads only invoices issued since the last run (a day of overlap), not the whole history', async () => {
+    await addInvoice(db(), { id: 'old', issuedAt: '2026-03-01T06:00:00Z', items: [{}] });
+    await sync();
+    await withSystem(db(), (tx) => tx.execute(sql`delete from customer_charge_rows`));
+    // The old invoice lies before the cursor: the next run does not read it again.
+    expect((await sync()).rows).toBe(0);
+  });
+});

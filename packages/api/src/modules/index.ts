@@ -1,0 +1,33 @@
+import type { Route } from '../platform/routes';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
+import { billingPreviewRoutes } from './billing-preview';
+import { billingRunRoutes } from './billing-runs';
+import { cashDeskRoutes } from './cash-desks';
+import { creditNoteRoutes } from './credit-notes';
+import { customerChargeRoutes } from './customer-charges';
+import { healthRoutes } from './health';
+import { invoiceStatusRoutes } from './invoice-statuses';
+import { invoiceTypeRoutes } from './invoice-types';
+import { invoiceRoutes } from './invoices';
+import { ledgerRoutes } from './ledger';
+import { organizationRoutes } from './organizations';
+import { profileOptionRoutes } from './profile-options';
+
+/** The route table: every module's routes. A new module adds its array here. */
+export const routes: readonly Route[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...organizationRoutes,
+  ...invoiceTypeRoutes,
+  ...invoiceStatusRoutes,
+  ...profileOptionRoutes,
+  ...billingPreviewRoutes,
+  ...billingRunRoutes,
+  ...customerChargeRoutes,
+  ...invoiceRoutes,
+  ...creditNoteRoutes,
+  ...ledgerRoutes,
+  ...cashDeskRoutes,
+  ...auditRoutes,
+];

@@ -1,0 +1,387 @@
+/**
+ * Invoices (SPEC §3): the list (received, and for sellers issued), one invoice with its items,
+ * taxes, links and amount due, and the two ledger commands aimed at an invoice: cancel, and link a
+ * payment or credit invoice to it. Money rules are billing-core's, run through the ledger's shell.
+ */
+import { cancelInvoice, Decimal, formatAmount, linkToInvoice } from '@cascade/billing-core';
+import {
+  INVOICE_STAGES,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  invoiceItems,
+  invoices,
+  invoiceTaxes,
+  queryRows,
+  tenantScope,
+} from '@cascade/db';
+import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ApiError } from '../../platform/errors';
+import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
+import { defineRoute } from '../../platform/routes';
+import { amountInput, dateInput, idInput, ledgerOutcomeSchema, runCommand, today } from '../ledger/command';
+import { readInvoices } from '../ledger/store';
+
+const MONEY_ROLES = ['ADMIN', 'BILLING_MANAGER'] as const;
+const moneyGuard = { roles: MONEY_ROLES, orgKinds: ['DISTRIBUTOR', 'RESELLER'] as const };
+const idParam = z.object({ id: idInput });
+
+export const invoiceSchema = z
+  .object({
+    id: z.string(),
+    number: z.string().nullable(),
+    type: z.enum(INVOICE_TYPES),
+    stage: z.enum(INVOICE_STAGES),
+    status: z.enum(INVOICE_STATUSES),
+    invoiceDate: z.string(),
+    periodStart: z.string().nullable(),
+    periodEnd: z.string().nullable(),
+    issuerOrgId: z.string(),
+    clientOrgId: z.string(),
+    accountId: z.string(),
+    currency: z.string(),
+    subtotal: z.string(),
+    taxTotal: z.string(),
+    total: z.string(),
+    amountDue: z.string(),
+    creditedInvoiceId: z.string().nullable(),
+    direction: z.enum(['RECEIVED', 'ISSUED', 'OTHER']).describe("From the caller's side."),
+  })
+  .meta({ id: 'Invoice' });
+
+const SORTS = {
+  number: invoices.number,
+  invoiceDate: invoices.invoiceDate,
+  total: invoices.total,
+  amountDue: invoices.amountDue,
+  status: invoices.status,
+  type: invoices.type,
+  clientOrgId: invoices.orgId,
+  issuerOrgId: invoices.issuerOrgId,
+} as const;
+type SortKey = keyof typeof SORTS;
+
+const listQuery = pageQuery({
+  direction: z
+    .enum(['received', 'issued', 'all'])
+    .default('all')
+    .describe('received: invoices to the caller; issued: by the caller; all: both.'),
+  sort: z
+    .string()
+    .regex(new RegExp(`^(${Object.keys(SORTS).join('|')})(:(asc|desc))?$`), {
+      error: `Sort by one of ${Object.keys(SORTS).join(', ')}, optionally :asc or :desc`,
+    })
+    .default('invoiceDate:desc'),
+  type: z.enum(INVOICE_TYPES).optional(),
+  status: z.enum(INVOICE_STATUSES).optional(),
+  stage: z.enum(INVOICE_STAGES).optional(),
+  number: z.string().max(100).optional().describe('Invoice numbers containing this text.'),
+  accountId: idInput.optional(),
+  clientOrgId: idInput.optional(),
+  dateFrom: dateInput.optional(),
+  dateTo: dateInput.optional(),
+});
+
+const columns = {
+  id: invoices.id,
+  number: invoices.number,
+  type: invoices.type,
+  stage: invoices.stage,
+  status: invoices.status,
+  invoiceDate: invoices.invoiceDate,
+  periodStart: invoices.periodStart,
+  periodEnd: invoices.periodEnd,
+  issuerOrgId: invoices.issuerOrgId,
+  clientOrgId: invoices.orgId,
+  accountId: invoices.accountId,
+  currency: invoices.currency,
+  subtotal: invoices.subtotal,
+  taxTotal: invoices.taxTotal,
+  total: invoices.total,
+  amountDue: invoices.amountDue,
+  creditedInvoiceId: invoices.creditedInvoiceId,
+};
+type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] };
+
+const out = (r: Row, me: string) => ({
+  ...r,
+  subtotal: formatAmount(r.subtotal, r.currency),
+  taxTotal: formatAmount(r.taxTotal, r.currency),
+  total: formatAmount(r.total, r.currency),
+  amountDue: formatAmount(r.amountDue, r.currency),
+  direction: (r.clientOrgId === me ? 'RECEIVED' : r.issuerOrgId === me ? 'ISSUED' : 'OTHER') as
+    | 'RECEIVED'
+    | 'ISSUED'
+    | 'OTHER',
+});
+
+const detailSchema = invoiceSchema
+  .extend({
+    items: z.array(
+      z.object({
+        lineNo: z.number().int(),
+        productType: z.string(),
+        productName: z.string(),
+        description: z.string(),
+        periodStart: z.string(),
+        periodEnd: z.string(),
+        quantity: z.string(),
+        unit: z.string(),
+        unitPrice: z.string(),
+        amount: z.string(),
+        taxAmount: z.string(),
+      }),
+    ),
+    taxes: z.array(
+      z.object({
+        code: z.string(),
+        type: z.string(),
+        percent: z.string(),
+        base: z.string(),
+        amount: z.string(),
+      }),
+    ),
+    links: z
+      .array(
+        z.object({
+          id: z.string(),
+          source: z.string(),
+          sourceId: z.string().nullable(),
+          debitInvoiceId: z.string(),
+          amount: z.string(),
+          reversesId: z.string().nullable(),
+        }),
+      )
+      .describe(
+        'Money applied to this debit invoice, or applied from this credit invoice; reversals negative.',
+      ),
+    creditNotes: z
+      .array(
+        z.object({ id: z.string(), number: z.string().nullable(), total: z.string(), status: z.string() }),
+      )
+      .describe('Credit invoices issued against this debit invoice.'),
+  })
+  .meta({ id: 'InvoiceDetail' });
+
+export const invoiceRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/invoices',
+    summary: 'Invoices received by the caller and, for sellers, issued by it',
+    tags: ['invoices'],
+    auth: {},
+    request: { query: listQuery },
+    response: pageOf(invoiceSchema),
+    async handler({ session, query, withTenant }) {
+      const me = session.tenant.orgId;
+      const { offset, limit } = pageWindow(query);
+      const where: SQL[] = [tenantScope(invoices, session.tenant)];
+      const mine =
+        query.direction === 'received'
+          ? eq(invoices.orgId, me)
+          : query.direction === 'issued'
+            ? eq(invoices.issuerOrgId, me)
+            : or(eq(invoices.orgId, me), eq(invoices.issuerOrgId, me));
+      if (mine) where.push(mine);
+      if (query.type) where.push(eq(invoices.type, query.type));
+      if (query.status) where.push(eq(invoices.status, query.status));
+      if (query.stage) where.push(eq(invoices.stage, query.stage));
+      if (query.number) where.push(ilike(invoices.number, `%${query.number.replace(/[\\%_]/g, '\\$&')}%`));
+      if (query.accountId) where.push(eq(invoices.accountId, query.accountId));
+      if (query.clientOrgId) where.push(eq(invoices.orgId, query.clientOrgId));
+      if (query.dateFrom) where.push(gte(invoices.invoiceDate, query.dateFrom));
+      if (query.dateTo) where.push(lte(invoices.invoiceDate, query.dateTo));
+      const [key, dir] = query.sort.split(':') as [SortKey, 'asc' | 'desc' | undefined];
+      const order = dir === 'asc' ? asc : desc;
+      return withTenant(async (tx) => {
+        const rows = await tx
+          .select(columns)
+          .from(invoices)
+          .where(and(...where))
+          .orderBy(order(SORTS[key]), order(invoices.id))
+          .limit(limit)
+          .offset(offset);
+        const [total] = await tx
+          .select({ n: count() })
+          .from(invoices)
+          .where(and(...where));
+        return toPage(
+          rows.map((r) => out(r as Row, me)),
+          total?.n,
+        );
+      });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/invoices/:id',
+    summary: 'One invoice: items, taxes, links and amount due',
+    tags: ['invoices'],
+    auth: {},
+    request: { params: idParam },
+    response: detailSchema,
+    async handler({ session, params, withTenant }) {
+      return withTenant(async (tx) => {
+        const [row] = await tx
+          .select(columns)
+          .from(invoices)
+          .where(and(tenantScope(invoices, session.tenant), eq(invoices.id, params.id)))
+          .limit(1);
+        if (!row) throw ApiError.notFound('Invoice');
+        const d = session.tenant.distributorId;
+        const money = (v: string) => formatAmount(v, row.currency);
+        const items = await tx
+          .select()
+          .from(invoiceItems)
+          .where(and(eq(invoiceItems.distributorId, d), eq(invoiceItems.invoiceId, row.id)))
+          .orderBy(asc(invoiceItems.lineNo));
+        const taxes = await tx
+          .select()
+          .from(invoiceTaxes)
+          .where(and(eq(invoiceTaxes.distributorId, d), eq(invoiceTaxes.invoiceId, row.id)))
+          .orderBy(asc(invoiceTaxes.lineNo));
+        const links = await queryRows<{
+          id: string;
+          source: string;
+          sourceId: string | null;
+          debitInvoiceId: string;
+          amount: string;
+          reversesId: string | null;
+        }>(
+          tx,
+          sql`select id, source, coalesce(payment_id, credit_invoice_id) as "sourceId",
+              debit_invoice_id as "debitInvoiceId", amount::text as amount, reverses_allocation_id as "reversesId"
+            from allocations where distributor_id = ${d}
+              and (debit_invoice_id = ${row.id} or credit_invoice_id = ${row.id})
+            order by created_at, id collate "C"`,
+        );
+        const credits = await tx
+          .select({
+            id: invoices.id,
+            number: invoices.number,
+            total: invoices.total,
+            status: invoices.status,
+          })
+          .from(invoices)
+          .where(and(eq(invoices.distributorId, d), eq(invoices.creditedInvoiceId, row.id)))
+          .orderBy(asc(invoices.invoiceDate), asc(invoices.id));
+        return {
+          ...out(row as Row, session.tenant.orgId),
+          items: items.map((i) => ({
+            lineNo: i.lineNo,
+            productType: i.productType,
+            productName: i.productName,
+            description: i.description,
+            periodStart: i.periodStart,
+            periodEnd: i.periodEnd,
+            quantity: i.quantity,
+            unit: i.unit,
+            unitPrice: i.unitPrice,
+            amount: money(i.amount),
+            taxAmount: money(i.taxAmount),
+          })),
+          taxes: taxes.map((t) => ({
+            code: t.code,
+            type: t.type,
+            percent: t.percent,
+            base: money(t.base),
+            amount: money(t.amount),
+          })),
+          links: links.map((l) => ({ ...l, amount: money(l.amount) })),
+          creditNotes: credits.map((c) => ({ ...c, total: money(c.total) })),
+        };
+      });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/invoices/:id/cancel',
+    summary: 'Cancel an unpaid debit invoice',
+    description:
+      'It leaves the balance and the amount due; money already applied to it returns to the balance (which then settles other open invoices). A paid invoice is corrected by a credit invoice instead.',
+    tags: ['invoices'],
+    auth: moneyGuard,
+    moneyMoving: true,
+    status: 201,
+    request: { params: idParam, body: z.strictObject({}).optional() },
+    response: ledgerOutcomeSchema,
+    async handler({ session, params, withTenant, requestId }) {
+      return withTenant(async (tx) => {
+        const invoice = (await readInvoices(tx, session.tenant, [params.id], 'id')).get(params.id)!;
+        if (invoice.stage !== 'ISSUED') throw draft(invoice.id, 'id');
+        return runCommand(tx, {
+          session,
+          requestId,
+          accountIds: [invoice.accountId],
+          invoices: { ids: [invoice.id], field: 'id' },
+          // What was applied to it comes back and may settle others.
+          settle: (locked) =>
+            new Map([
+              [invoice.accountId, new Decimal(locked.get(invoice.accountId)!.balance).plus(invoice.total)],
+            ]),
+          rule: (state) =>
+            cancelInvoice(state, {
+              id: `${invoice.id}/cancel`,
+              accountId: invoice.accountId,
+              date: today(),
+              invoiceId: invoice.id,
+            }),
+          audit: { action: 'invoice.cancel', entityType: 'invoice' },
+        });
+      });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/invoices/:id/links',
+    summary: 'Link a payment or a credit invoice to this debit invoice, in part or in full',
+    description:
+      'The invoice becomes PAID when what is linked covers it; until then it stays UNPAID with its amount due.',
+    tags: ['invoices'],
+    auth: moneyGuard,
+    moneyMoving: true,
+    status: 201,
+    request: {
+      params: idParam,
+      body: z.strictObject({
+        sourceId: idInput.describe('The payment or credit invoice whose money is applied.'),
+        amount: amountInput
+          .optional()
+          .describe('In part; omitted: as much as the source, balance and amount due allow.'),
+        date: dateInput.optional(),
+      }),
+    },
+    response: ledgerOutcomeSchema,
+    async handler({ session, params, body, withTenant, requestId }) {
+      return withTenant(async (tx) => {
+        const invoice = (await readInvoices(tx, session.tenant, [params.id], 'id')).get(params.id)!;
+        if (invoice.stage !== 'ISSUED') throw draft(invoice.id, 'id');
+        return runCommand(tx, {
+          session,
+          requestId,
+          accountIds: [invoice.accountId],
+          invoices: { ids: [invoice.id], field: 'id' },
+          sourceId: body.sourceId,
+          settle: (locked) =>
+            new Map([[invoice.accountId, new Decimal(locked.get(invoice.accountId)!.balance)]]),
+          rule: (state) =>
+            linkToInvoice(state, {
+              id: crypto.randomUUID(),
+              accountId: invoice.accountId,
+              date: body.date ?? today(),
+              sourceId: body.sourceId,
+              invoiceId: invoice.id,
+              amount: body.amount,
+            }),
+          audit: { action: 'invoice.link', entityType: 'allocation' },
+        });
+      });
+    },
+  }),
+];
+
+function draft(id: string, field: string): ApiError {
+  return new ApiError('unprocessable', `Invoice ${id} is a draft (not issued yet)`, {
+    [field]: 'Not issued',
+  });
+}

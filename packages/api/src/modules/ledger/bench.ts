@@ -1,0 +1,217 @@
+/**
+ * Ledger benchmark (issue 4): payments with automatic settlement through the real app on Node's
+ * HTTP server, against its own fresh PostgreSQL database (dropped after).
+ *   1. 8 concurrent clients, each on its own account: rate, p50/p99 latency, errors.
+ *   2. 8 concurrent clients on one hot account: rate, errors, and the lost-update check (the stored
+ *      balance and every invoice equal what billing-core derives from the stored documents, and
+ *      the number of payments equals the number of 201s).
+ * Each payment of 10.00 settles exactly one open invoice of 10.00. One JSON line per figure.
+ * Traffic goes to 127.0.0.1 only; every phase stops after BENCH_SECONDS (default 8).
+ *   pnpm exec tsx packages/api/src/modules/ledger/bench.ts
+ */
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { checkLedger, summarize } from '@cascade/billing-core';
+import { openDatabase, queryRows, withSystem } from '@cascade/db';
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createApp } from '../../app';
+import { signToken } from '../../platform/auth';
+import { loadConfig } from '../../platform/config';
+import { createLogger } from '../../platform/logging';
+import { FIXTURE, seedFixture } from '../../testing';
+import { loadHistory } from './history';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CLIENTS = 8;
+const INVOICES_PER_ACCOUNT = Number(process.env.BENCH_INVOICES ?? 4000);
+const D = FIXTURE.distributor;
+const RA = FIXTURE.resellerA;
+
+const name = `cascade_bench_ledger_${crypto.randomUUID().replaceAll('-', '').slice(0, 10)}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+// Diagnostic only (BENCH_SYNCHRONOUS_COMMIT=off): shows how much of the time is the WAL flush at commit.
+const synchronousCommit = process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on';
+await admin.unsafe(`alter database ${name} set synchronous_commit = ${synchronousCommit}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+const handle = await openDatabase({ url: url.toString(), max: 16 });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+});
+const server = serve({
+  fetch: createApp({ db: handle.db, dbKind: 'postgres', config, logger: createLogger('silent') }).fetch,
+  hostname: '127.0.0.1',
+  port: 0,
+});
+
+function emit(figure: Record<string, unknown>) {
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+async function prepare(accounts: string[]) {
+  await withSystem(handle.db, async (tx) => {
+    await tx.execute(sql`insert into cash_desks (distributor_id, reseller_id, org_id, id, name, kind)
+      values (${D}, ${RA}, ${RA}, 'bench-desk', 'Bench desk', 'BANK') on conflict do nothing`);
+    for (const acc of accounts) {
+      await tx.execute(sql`insert into organizations (distributor_id, id, kind, name, parent_id, reseller_id)
+        values (${D}, ${`${acc}-client`}, 'CUSTOMER', ${acc}, ${RA}, ${RA})`);
+      await tx.execute(sql`insert into accounts (distributor_id, reseller_id, org_id, id, issuer_org_id, name, currency)
+        values (${D}, ${RA}, ${`${acc}-client`}, ${acc}, ${RA}, ${acc}, 'EUR')`);
+      await tx.execute(sql`insert into invoices (distributor_id, reseller_id, org_id, id, issuer_org_id, account_id,
+          stage, type, status, number, invoice_date, currency, subtotal, tax_total, total, amount_due, channel,
+          source, issued_at)
+        select ${D}, ${RA}, ${`${acc}-client`}, ${acc} || '-inv-' || lpad(n::text, 6, '0'), ${RA}, ${acc}, 'ISSUED',
+          'DEBIT', 'UNPAID', ${acc} || '-' || n, date '2020-01-01' + (n / 8), 'EUR', 10, 0, 10, 10,
+          'RESELLER_STOREFRONT', 'BILLING_SERVICE', now()
+        from generate_series(1, ${INVOICES_PER_ACCOUNT}) as n`);
+    }
+    await tx.execute(sql`analyze`);
+  });
+}
+
+async function load(accountFor: (client: number) => string, token: string, clients = CLIENTS) {
+  const { port } = server.address() as AddressInfo;
+  const cpu0 = process.cpuUsage();
+  const latencies: number[] = [];
+  let errors = 0;
+  let ok = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const body = JSON.stringify({
+    amount: '10.00',
+    currency: 'EUR',
+    cashDeskId: 'bench-desk',
+    method: 'CASH',
+    date: '2026-06-01',
+  });
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      const path = `http://127.0.0.1:${port}/api/v1/accounts/${accountFor(client)}/payments`;
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const res = await fetch(path, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+            'Idempotency-Key': `bench-${crypto.randomUUID()}`,
+          },
+          body,
+        });
+        const answer = (await res.json()) as { links?: unknown[] };
+        latencies.push(performance.now() - t0);
+        if (res.status === 201 && answer.links?.length === 1) ok += 1;
+        else errors += 1;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0).toFixed(2));
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    requests: latencies.length,
+    ok,
+    errors,
+    rate: Math.round(latencies.length / SECONDS),
+    p50: q(0.5),
+    p99: q(0.99),
+    // This process (HTTP server, app and load clients together): what one payment costs in Node.
+    nodeCpuMsPerPayment: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length)).toFixed(2)),
+    // The machine's 1-minute load average: the figures mean little when it exceeds the cores.
+    loadAverage: Number(loadavg()[0]!.toFixed(1)),
+    cores: cpus().length,
+  };
+}
+
+async function lostUpdateCheck(accountIds: string[], ok: number) {
+  return withSystem(handle.db, async (tx) => {
+    const h = await loadHistory(tx, D, accountIds);
+    const problems = checkLedger(h, h.stored);
+    const derived = summarize(h);
+    let mismatched = 0;
+    for (const [id, inv] of Object.entries(h.invoices)) {
+      const v = derived.invoices.get(id);
+      if (v?.status !== inv.status || !v.due.equals(inv.due)) mismatched += 1;
+    }
+    const [counts] = await queryRows<{ payments: number; paid: number }>(
+      tx,
+      sql`select (select count(*) from payments where account_id = any(${sql`array[${sql.join(
+        accountIds.map((a) => sql`${a}`),
+        sql`, `,
+      )}]::text[]`}))::int as payments,
+        (select count(*) from invoices where status = 'PAID' and account_id = any(${sql`array[${sql.join(
+          accountIds.map((a) => sql`${a}`),
+          sql`, `,
+        )}]::text[]`}))::int as paid`,
+    );
+    return {
+      ledgerProblems: problems.length,
+      invoicesMismatched: mismatched,
+      payments: counts!.payments,
+      paidInvoices: counts!.paid,
+      lostUpdates: counts!.payments !== ok || counts!.paid !== ok ? Math.abs(counts!.payments - ok) + 1 : 0,
+    };
+  });
+}
+
+try {
+  await seedFixture(handle.db);
+  const distinct = Array.from({ length: CLIENTS }, (_, i) => `bench-acc-${i}`);
+  await prepare([...distinct, 'bench-hot', 'bench-single']);
+  const token = await signToken(config.jwtSecret, {
+    sub: `${RA}-admin`,
+    org: RA,
+    roles: ['ADMIN'],
+    aud: 'api',
+    ttlSeconds: 3600,
+  });
+  // Baseline: one client alone, the latency of one payment with nothing else from us running.
+  const single = await load(() => 'bench-single', token, 1);
+  emit({
+    name: 'ledger.payments_with_settlement.single_client',
+    value: single.rate,
+    clients: 1,
+    seconds: SECONDS,
+    synchronousCommit,
+    ...single,
+    unit: 'payments/s',
+  });
+  const a = await load((c) => distinct[c]!, token);
+  const checkA = await lostUpdateCheck(distinct, a.ok);
+  emit({
+    name: 'ledger.payments_with_settlement.distinct_accounts',
+    value: a.rate,
+    ratioToSingleClient: Number((a.rate / Math.max(1, single.rate)).toFixed(2)),
+    clients: CLIENTS,
+    synchronousCommit,
+    seconds: SECONDS,
+    ...a,
+    unit: 'payments/s',
+    target: { rate: 1000, p99Ms: 50 },
+    ...checkA,
+  });
+  const b = await load(() => 'bench-hot', token);
+  const checkB = await lostUpdateCheck(['bench-hot'], b.ok);
+  emit({
+    name: 'ledger.payments_with_settlement.hot_account',
+    value: b.rate,
+    ratioToSingleClient: Number((b.rate / Math.max(1, single.rate)).toFixed(2)),
+    clients: CLIENTS,
+    synchronousCommit,
+    seconds: SECONDS,
+    ...b,
+    unit: 'payments/s',
+    ...checkB,
+  });
+} finally {
+  server.close();
+  await handle.close();
+  if (!process.env.BENCH_KEEP) await admin.unsafe(`drop database if exists ${name} with (force)`);
+  else process.stderr.write(`kept ${name}\n`);
+  await admin.end({ timeout: 5 });
+}

@@ -1,0 +1,253 @@
+/**
+ * The one shape of every money-moving request: lock the accounts, load their plain state, ask the
+ * pure rule, write what it decided and the audit record, all in the request's tenant transaction
+ * (which also stores the Idempotency-Key's response, so a crash or a retry can never apply twice).
+ */
+import {
+  Decimal,
+  formatAmount,
+  isKnownCurrency,
+  isValidIsoDate,
+  type LedgerContext,
+  type LedgerDocument,
+  type LedgerResult,
+  type LedgerState,
+  type Rejection,
+  settleAccount,
+} from '@cascade/billing-core';
+import { billingProfileOptions, type Transaction } from '@cascade/db';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { writeAudit } from '../../platform/audit';
+import { ApiError } from '../../platform/errors';
+import type { Session } from '../../platform/tenancy';
+import {
+  type AccountRow,
+  assertMayMoveMoney,
+  type InvoiceRow,
+  loadState,
+  lockAccounts,
+  readInvoices,
+  type SourceKind,
+  writeResult,
+} from './store';
+
+/** Test hooks (the crash test pauses a settlement half-written); never set in production. */
+export const ledgerTestHooks: { afterFirstWrite?: () => Promise<void> } = {};
+
+// ---- edge validation -------------------------------------------------------------------------
+
+/** A positive decimal string; the currency's decimals are checked once the account is known. */
+export const amountInput = z
+  .string()
+  .max(40)
+  .regex(/^(0|[1-9][0-9]{0,15})(\.[0-9]+)?$/, {
+    error: 'Must be a positive decimal string such as "125.50" (no sign, exponent or spaces)',
+  });
+export const currencyInput = z
+  .string()
+  .refine((v) => isKnownCurrency(v), { error: 'Must be an ISO 4217 currency code such as "EUR"' });
+export const dateInput = z
+  .string()
+  .refine((v) => isValidIsoDate(v), { error: 'Must be a date as YYYY-MM-DD' })
+  .describe('YYYY-MM-DD; default today (UTC).');
+export const idInput = z.string().min(1).max(200);
+
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+// ---- responses -------------------------------------------------------------------------------
+
+export const linkSchema = z
+  .object({
+    id: z.string(),
+    invoiceId: z.string(),
+    sourceId: z.string().nullable().describe('The payment or credit invoice; null: automatic settlement.'),
+    amount: z.string(),
+  })
+  .meta({ id: 'Link' });
+
+export const ledgerOutcomeSchema = z
+  .object({
+    id: z.string().describe('The document this request created.'),
+    kind: z.string(),
+    accountId: z.string(),
+    currency: z.string(),
+    date: z.string(),
+    amount: z.string().nullable(),
+    links: z.array(linkSchema).describe('Money applied to debit invoices by this request, in order.'),
+    balances: z.record(z.string(), z.string()).describe('The balance of each account concerned, after.'),
+  })
+  .meta({ id: 'LedgerOutcome' });
+export type LedgerOutcome = z.infer<typeof ledgerOutcomeSchema>;
+
+// ---- the shell -------------------------------------------------------------------------------
+
+const BAD_INPUT = new Set([
+  'INVALID_DECIMAL',
+  'TOO_MANY_DECIMALS',
+  'NEGATIVE_AMOUNT',
+  'INVALID_DATE',
+  'UNKNOWN_CURRENCY',
+]);
+
+/** A rule's refusal in the one error shape: bad input 400, a refused command 422; both name the field. */
+export function rejectionError(r: Rejection): ApiError {
+  const field = r.field ?? 'request';
+  return new ApiError(BAD_INPUT.has(r.code) ? 'validation_failed' : 'unprocessable', r.message, {
+    [field]: r.message,
+  });
+}
+
+export interface CommandSpec {
+  session: Session;
+  requestId: string;
+  /** Accounts to lock; the first is the one the command is about. */
+  accountIds: string[];
+  accountField?: string;
+  /** Invoices the command names: read once the accounts are locked (so never stale). */
+  invoices?: { ids: string[]; field: string };
+  sourceId?: string;
+  /** Money settlement may have to place, per account, given the locked rows. */
+  settle?: (accounts: ReadonlyMap<string, AccountRow>) => Map<string, Decimal>;
+  /** Checks beyond the rule's (same organization, cash desk, …), with the accounts locked. */
+  check?: (accounts: ReadonlyMap<string, AccountRow>) => Promise<void> | void;
+  /** Reads that must see the locked state (what a credit note's lines may still credit). */
+  prepare?: (invoices: ReadonlyMap<string, InvoiceRow>) => Promise<void>;
+  rule: (
+    state: LedgerState,
+    context: LedgerContext,
+    accounts: ReadonlyMap<string, AccountRow>,
+  ) => LedgerResult;
+  /** Writes rows the generic writer does not (a credit invoice with its items), before the rest. */
+  beforeWrite?: (
+    tx: Transaction,
+    result: Extract<LedgerResult, { ok: true }>,
+    accounts: ReadonlyMap<string, AccountRow>,
+  ) => Promise<void>;
+  audit: { action: string; entityType: string };
+}
+
+export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<LedgerOutcome> {
+  const tenant = spec.session.tenant;
+  const locked = await lockAccounts(tx, tenant, spec.accountIds, spec.accountField);
+  const main = locked.get(spec.accountIds[0]!)!;
+  for (const a of locked.values()) assertMayMoveMoney(tenant, a);
+  await spec.check?.(locked);
+  const named = spec.invoices
+    ? await readInvoices(tx, tenant, spec.invoices.ids, spec.invoices.field)
+    : new Map<string, InvoiceRow>();
+  await spec.prepare?.(named);
+  const context: LedgerContext = {};
+  if ([...locked.values()].some((a) => a.parentAccountId !== null)) {
+    const [options] = await tx
+      .select({ allow: billingProfileOptions.allowPaymentsAndAdjustmentsTowardsChildAccount })
+      .from(billingProfileOptions)
+      .where(eq(billingProfileOptions.distributorId, tenant.distributorId))
+      .limit(1);
+    context.allowPaymentsAndAdjustmentsTowardsChildAccount = options?.allow ?? false;
+  }
+  const { state, sourceKinds } = await loadState(tx, locked, {
+    settle: spec.settle?.(locked),
+    invoices: [...named.values()],
+    sourceId: spec.sourceId,
+  });
+  const result = spec.rule(state, context, locked);
+  if (!result.ok) throw rejectionError(result.rejection);
+  await spec.beforeWrite?.(tx, result, locked);
+  await writeResult({
+    tx,
+    accounts: locked,
+    result,
+    sourceKinds: sourceKinds as ReadonlyMap<string, SourceKind>,
+    createdBy: spec.session.userId,
+    afterFirstWrite: ledgerTestHooks.afterFirstWrite,
+  });
+  const outcome = describe(result.documents, result.entries, locked, main);
+  await writeAudit(tx, {
+    actor: spec.session,
+    action: spec.audit.action,
+    entityType: spec.audit.entityType,
+    entityId: outcome.id,
+    new: outcome,
+    requestId: spec.requestId,
+    owner: { distributorId: main.distributorId, resellerId: main.resellerId, orgId: main.orgId },
+  });
+  return outcome;
+}
+
+/**
+ * Settles accounts now: for writers of debit invoices outside this module (billing runs) to call in
+ * their own transaction after issuing, so that money already on the balance closes the new invoices
+ * at once (oldest first), as billing-core's `issueDebitInvoice` does. Returns the links created.
+ */
+export async function settleAccounts(
+  tx: Transaction,
+  session: Session,
+  accountIds: readonly string[],
+  date: string,
+  requestId = 'settle',
+): Promise<LedgerDocument[]> {
+  const created: LedgerDocument[] = [];
+  for (const accountId of [...new Set(accountIds)].sort()) {
+    const locked = await lockAccounts(tx, session.tenant, [accountId]);
+    const account = locked.get(accountId)!;
+    if (new Decimal(account.balance).isZero()) continue;
+    const { state } = await loadState(tx, locked, {
+      settle: new Map([[accountId, new Decimal(account.balance)]]),
+    });
+    const result = settleAccount(state, { id: `settle-${crypto.randomUUID()}`, accountId, date });
+    if (!result.ok) throw rejectionError(result.rejection);
+    if (result.documents.length === 0) continue;
+    await writeResult({ tx, accounts: locked, result, sourceKinds: new Map(), createdBy: session.userId });
+    await writeAudit(tx, {
+      actor: session,
+      action: 'account.settle',
+      entityType: 'account',
+      entityId: accountId,
+      new: { links: result.documents },
+      requestId,
+      owner: { distributorId: account.distributorId, resellerId: account.resellerId, orgId: account.orgId },
+    });
+    created.push(...result.documents);
+  }
+  return created;
+}
+
+function describe(
+  documents: LedgerDocument[],
+  entries: { accountId: string; amount: string }[],
+  locked: ReadonlyMap<string, AccountRow>,
+  main: AccountRow,
+): LedgerOutcome {
+  const primary = documents[0]!;
+  const balances: Record<string, Decimal> = {};
+  for (const a of locked.values()) balances[a.id] = new Decimal(a.balance);
+  for (const e of entries) balances[e.accountId] = (balances[e.accountId] ?? new Decimal(0)).plus(e.amount);
+  const amount = 'amount' in primary ? primary.amount : 'total' in primary ? primary.total : null;
+  return {
+    id: primary.id,
+    kind: primary.kind,
+    accountId: primary.accountId,
+    currency: main.currency,
+    date: primary.date,
+    amount,
+    links: documents.flatMap((d) =>
+      d.kind === 'LINK' ? [{ id: d.id, invoiceId: d.invoiceId, sourceId: d.sourceId, amount: d.amount }] : [],
+    ),
+    balances: Object.fromEntries(
+      Object.entries(balances).map(([id, v]) => [
+        id,
+        formatAmount(v, locked.get(id)?.currency ?? main.currency),
+      ]),
+    ),
+  };
+}
+
+/** Balance plus what the command brings: the most settlement could place. */
+export function withIncoming(accountId: string, amount: string | undefined) {
+  return (accounts: ReadonlyMap<string, AccountRow>) => {
+    const a = accounts.get(accountId);
+    const incoming = amount && /^[0-9.]+$/.test(amount) ? new Decimal(amount) : new Decimal(0);
+    return new Map([[accountId, new Decimal(a?.balance ?? 0).plus(incoming)]]);
+  };
+}

@@ -1,0 +1,623 @@
+/**
+ * The ledger's database side: lock accounts, load the plain state a rule needs, and write what the
+ * rule decided. Rows ↔ billing-core's `LedgerDocument`s:
+ *
+ * | rule document   | rows                                                                        |
+ * |-----------------|-----------------------------------------------------------------------------|
+ * | PAYMENT         | payments + ledger entry PAYMENT (+)                                         |
+ * | DEBIT_INVOICE   | invoices (DEBIT, ISSUED); no entry: it owes, it holds nothing               |
+ * | CREDIT_INVOICE  | invoices (CREDIT, ISSUED, PAID, nothing due) + ledger entry CREDIT_INVOICE (+) |
+ * | LINK            | allocations (BALANCE / PAYMENT / CREDIT_INVOICE) + entry ALLOCATION (−); the |
+ * |                 | invoice's amount_due and status follow                                      |
+ * | REFUND          | refunds + entry (−)                                                         |
+ * | TRANSFER        | transfers + two entries (− giver, + receiver)                               |
+ * | WRITE_OFF       | write_offs + entry (−); with an invoice, its amount_due and status follow   |
+ * | CANCELLATION    | the invoice CANCELED (id `<invoice>/cancel`), reversal allocations, and the  |
+ * |                 | money applied to it back as one entry INVOICE `<invoice>/cancel` (+)        |
+ *
+ * A rule gets a *compact* state: the stored balance as one entry, the open invoices settlement can
+ * reach, and the invoices and sources the command names with what already covers or draws on them
+ * as synthetic documents (ids starting with `~`). The rules only read balances, open invoices and
+ * the named documents, so this answers exactly as the full history would (the model-based test
+ * checks it against the full history), and a request costs the same on an account with a million
+ * documents as on a new one.
+ */
+import {
+  Decimal,
+  type LedgerDocument,
+  type LedgerEntry,
+  type LedgerResult,
+  type LedgerState,
+} from '@cascade/billing-core';
+import { accounts, invoices, queryRows, type Tenant, type Transaction, tenantScope } from '@cascade/db';
+import { and, asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { ApiError } from '../../platform/errors';
+
+export interface AccountRow {
+  id: string;
+  distributorId: string;
+  resellerId: string | null;
+  orgId: string;
+  issuerOrgId: string;
+  parentAccountId: string | null;
+  name: string;
+  currency: string;
+  balance: string;
+}
+
+export interface InvoiceRow {
+  id: string;
+  distributorId: string;
+  accountId: string;
+  issuerOrgId: string;
+  orgId: string;
+  resellerId: string | null;
+  type: 'DEBIT' | 'CREDIT';
+  stage: string;
+  status: 'UNPAID' | 'PAID' | 'CANCELED';
+  number: string | null;
+  invoiceDate: string;
+  currency: string;
+  total: string;
+  amountDue: string;
+  creditedInvoiceId: string | null;
+  canceledDate: string | null;
+}
+
+const accountColumns = {
+  id: accounts.id,
+  distributorId: accounts.distributorId,
+  resellerId: accounts.resellerId,
+  orgId: accounts.orgId,
+  issuerOrgId: accounts.issuerOrgId,
+  parentAccountId: accounts.parentAccountId,
+  name: accounts.name,
+  currency: accounts.currency,
+  balance: accounts.balance,
+};
+
+/** Reads accounts the tenant can see (no lock): 404 for any it cannot. */
+export async function readAccounts(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+  field = 'accountId',
+): Promise<Map<string, AccountRow>> {
+  return fetchAccounts(tx, tenant, ids, field, false);
+}
+
+/**
+ * Locks the accounts (`SELECT … FOR UPDATE`, in id order so that two transfers in opposite
+ * directions cannot deadlock): every request that moves an account's money runs one at a time on
+ * it, on any number of API instances. PGlite has one connection and serializes anyway.
+ */
+export async function lockAccounts(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+  field = 'accountId',
+): Promise<Map<string, AccountRow>> {
+  return fetchAccounts(tx, tenant, ids, field, true);
+}
+
+async function fetchAccounts(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+  field: string,
+  lock: boolean,
+): Promise<Map<string, AccountRow>> {
+  const unique = [...new Set(ids)].sort();
+  const query = tx
+    .select(accountColumns)
+    .from(accounts)
+    .where(and(tenantScope(accounts, tenant), inArray(accounts.id, unique)))
+    .orderBy(asc(accounts.id));
+  const rows = lock ? await query.for('update') : await query;
+  const map = new Map(rows.map((r) => [r.id, r]));
+  for (const id of unique) {
+    if (!map.has(id))
+      throw new ApiError('not_found', `Account ${id} not found`, { [field]: 'No such account' });
+  }
+  return map;
+}
+
+/** Money may be moved on an account by its seller (the issuer) or by the marketplace's distributor. */
+export function assertMayMoveMoney(tenant: Tenant, account: AccountRow): void {
+  if (tenant.orgKind === 'DISTRIBUTOR' || account.issuerOrgId === tenant.orgId) return;
+  throw ApiError.forbidden(
+    `Only the seller of account ${account.id} (or the distributor) may record money movements on it`,
+  );
+}
+
+const invoiceSelect = sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId", org_id as "orgId",
+  reseller_id as "resellerId", type, stage, status, number, invoice_date::text as "invoiceDate", currency,
+  total::text as total, amount_due::text as "amountDue", credited_invoice_id as "creditedInvoiceId",
+  to_char(canceled_at at time zone 'UTC', 'YYYY-MM-DD') as "canceledDate" from invoices`;
+
+/** Invoices by id that the tenant can see (RLS); 404 naming `field` for any other. */
+export async function readInvoices(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+  field = 'invoiceId',
+): Promise<Map<string, InvoiceRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await queryRows<InvoiceRow & Record<string, unknown>>(
+    tx,
+    sql`${invoiceSelect} where ${tenantScope(invoices, tenant)}
+      and id in (${sql.join(
+        unique.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+  );
+  const map = new Map(rows.map((r) => [r.id, r as InvoiceRow]));
+  for (const id of unique) {
+    if (!map.has(id))
+      throw new ApiError('not_found', `Invoice ${id} not found`, { [field]: 'No such invoice' });
+  }
+  return map;
+}
+
+export type SourceKind = 'PAYMENT' | 'CREDIT_INVOICE';
+
+export interface StateNeeds {
+  /** Per account: how much money settlement may have to place (balance + what the command brings). */
+  settle?: ReadonlyMap<string, Decimal>;
+  /** Invoices the command names (already read with `readInvoices`). */
+  invoices?: readonly InvoiceRow[];
+  /** A payment or credit invoice the command links. */
+  sourceId?: string;
+}
+
+export interface LoadedState {
+  state: LedgerState;
+  /** The kind of every source the rule may name in a LINK. */
+  sourceKinds: Map<string, SourceKind>;
+}
+
+const toDecimal = (v: string | number) => new Decimal(v);
+const SETTLE_PAGE = 16;
+
+/** The compact state of the locked accounts (see the header comment). */
+export async function loadState(
+  tx: Transaction,
+  locked: ReadonlyMap<string, AccountRow>,
+  needs: StateNeeds,
+): Promise<LoadedState> {
+  const stateAccounts: LedgerState['accounts'] = Object.fromEntries(
+    [...locked.values()].map((a) => [
+      a.id,
+      { id: a.id, currency: a.currency, parentAccountId: a.parentAccountId },
+    ]),
+  );
+  const documents: LedgerDocument[] = [];
+  const entries: LedgerEntry[] = [];
+  const sourceKinds = new Map<string, SourceKind>();
+  for (const a of locked.values()) {
+    if (!toDecimal(a.balance).isZero())
+      entries.push({ documentId: `~balance:${a.id}`, accountId: a.id, amount: a.balance });
+  }
+  const seen = new Set<string>();
+  const addInvoice = async (inv: InvoiceRow, credited?: Decimal) => {
+    if (seen.has(inv.id)) return;
+    seen.add(inv.id);
+    if (inv.type === 'CREDIT') {
+      documents.push({
+        kind: 'CREDIT_INVOICE',
+        id: inv.id,
+        accountId: inv.accountId,
+        date: inv.invoiceDate,
+        total: inv.total,
+        againstInvoiceId: null,
+      });
+      return;
+    }
+    documents.push({
+      kind: 'DEBIT_INVOICE',
+      id: inv.id,
+      accountId: inv.accountId,
+      date: inv.invoiceDate,
+      total: inv.total,
+    });
+    if (inv.status === 'CANCELED') {
+      documents.push({
+        kind: 'CANCELLATION',
+        id: `~canceled:${inv.id}`,
+        accountId: inv.accountId,
+        date: inv.canceledDate ?? inv.invoiceDate,
+        invoiceId: inv.id,
+      });
+      return;
+    }
+    const covered = toDecimal(inv.total).minus(inv.amountDue);
+    if (covered.greaterThan(0)) {
+      documents.push({
+        kind: 'LINK',
+        id: `~covered:${inv.id}`,
+        accountId: inv.accountId,
+        date: inv.invoiceDate,
+        invoiceId: inv.id,
+        sourceId: null,
+        amount: covered.toFixed(),
+      });
+    }
+    if (credited?.greaterThan(0)) {
+      documents.push({
+        kind: 'CREDIT_INVOICE',
+        id: `~credited:${inv.id}`,
+        accountId: inv.accountId,
+        date: inv.invoiceDate,
+        total: credited.toFixed(),
+        againstInvoiceId: inv.id,
+      });
+    }
+  };
+
+  // Named invoices first (with what credit invoices already took from what is creditable).
+  const named = needs.invoices ?? [];
+  const debitIds = named.filter((i) => i.type === 'DEBIT').map((i) => i.id);
+  const credited = new Map<string, Decimal>();
+  if (debitIds.length > 0) {
+    const rows = await queryRows<{ id: string; credited: string }>(
+      tx,
+      sql`select credited_invoice_id as id, sum(total)::text as credited from invoices
+        where distributor_id = ${firstDistributor(locked)}
+          and credited_invoice_id in (${sql.join(
+            debitIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}) and type = 'CREDIT' and status <> 'CANCELED' group by credited_invoice_id`,
+    );
+    for (const r of rows) credited.set(r.id, toDecimal(r.credited));
+  }
+  for (const inv of named) await addInvoice(inv, credited.get(inv.id));
+
+  // The open invoices settlement can reach: oldest first (the rule's order: date, then id in code
+  // point order = collation "C"), every one whose predecessors leave money for it, plus the first
+  // it stops at. Read a page at a time: a payment usually needs one.
+  const distributorId = firstDistributor(locked);
+  for (const [accountId, available] of needs.settle ?? []) {
+    let before = new Decimal(0);
+    for (let offset = 0; ; offset += SETTLE_PAGE) {
+      const rows = await queryRows<InvoiceRow & Record<string, unknown>>(
+        tx,
+        sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+            org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+            invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+            credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+          from invoices
+          where distributor_id = ${distributorId} and account_id = ${accountId}
+            and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
+          order by invoice_date, id collate "C" limit ${SETTLE_PAGE} offset ${offset}`,
+      );
+      let reachable = true;
+      for (const r of rows) {
+        if (before.greaterThan(available)) {
+          reachable = false;
+          break;
+        }
+        await addInvoice(r as InvoiceRow);
+        before = before.plus(r.amountDue);
+      }
+      if (!reachable || rows.length < SETTLE_PAGE || before.greaterThan(available)) break;
+    }
+  }
+
+  if (needs.sourceId) {
+    const id = needs.sourceId;
+    const [payment] = await queryRows<{ accountId: string; date: string; amount: string; linked: string }>(
+      tx,
+      sql`select p.account_id as "accountId", p.payment_date::text as date, p.amount::text as amount,
+          (select coalesce(sum(a.amount), 0)::text from allocations a
+            where a.distributor_id = p.distributor_id and a.payment_id = p.id) as linked
+        from payments p where p.distributor_id = ${distributorId} and p.id = ${id}`,
+    );
+    if (payment) {
+      sourceKinds.set(id, 'PAYMENT');
+      documents.push({
+        kind: 'PAYMENT',
+        id,
+        accountId: payment.accountId,
+        date: payment.date,
+        amount: payment.amount,
+        cashDeskId: null,
+        method: null,
+        reference: null,
+      });
+      pushLinked(documents, id, payment.accountId, payment.date, payment.linked);
+    } else {
+      const [credit] = await queryRows<{ accountId: string; date: string; total: string; linked: string }>(
+        tx,
+        sql`select i.account_id as "accountId", i.invoice_date::text as date, i.total::text as total,
+            (select coalesce(sum(a.amount), 0)::text from allocations a
+              where a.distributor_id = i.distributor_id and a.credit_invoice_id = i.id) as linked
+          from invoices i where i.distributor_id = ${distributorId} and i.id = ${id}
+            and i.type = 'CREDIT' and i.stage = 'ISSUED' and i.status <> 'CANCELED'`,
+      );
+      if (credit) {
+        sourceKinds.set(id, 'CREDIT_INVOICE');
+        if (!seen.has(id)) {
+          seen.add(id);
+          documents.push({
+            kind: 'CREDIT_INVOICE',
+            id,
+            accountId: credit.accountId,
+            date: credit.date,
+            total: credit.total,
+            againstInvoiceId: null,
+          });
+        }
+        pushLinked(documents, id, credit.accountId, credit.date, credit.linked);
+      }
+    }
+  }
+  return { state: { accounts: stateAccounts, documents, entries }, sourceKinds };
+}
+
+function pushLinked(
+  docs: LedgerDocument[],
+  sourceId: string,
+  accountId: string,
+  date: string,
+  linked: string,
+) {
+  if (!toDecimal(linked).greaterThan(0)) return;
+  docs.push({
+    kind: 'LINK',
+    id: `~linked:${sourceId}`,
+    accountId,
+    date,
+    invoiceId: '~elsewhere',
+    sourceId,
+    amount: linked,
+  });
+}
+
+function firstDistributor(locked: ReadonlyMap<string, AccountRow>): string {
+  const first = locked.values().next().value;
+  if (!first) throw new Error('no account locked');
+  return first.distributorId;
+}
+
+/** A credit invoice the rule issued, written by the caller before `writeResult` (it has items). */
+export type BeforeWrite = (tx: Transaction) => Promise<void>;
+
+export interface WriteArgs {
+  tx: Transaction;
+  accounts: ReadonlyMap<string, AccountRow>;
+  result: Extract<LedgerResult, { ok: true }>;
+  sourceKinds: ReadonlyMap<string, SourceKind>;
+  createdBy: string;
+  /** Test hook: runs after the first rows are written, before the rest (the crash test waits here). */
+  afterFirstWrite?: () => Promise<void>;
+}
+
+const ENTRY_TYPE: Record<LedgerDocument['kind'], string> = {
+  PAYMENT: 'PAYMENT',
+  DEBIT_INVOICE: 'INVOICE',
+  CREDIT_INVOICE: 'CREDIT_INVOICE',
+  LINK: 'ALLOCATION',
+  REFUND: 'REFUND',
+  TRANSFER: 'TRANSFER',
+  WRITE_OFF: 'WRITE_OFF',
+  CANCELLATION: 'INVOICE',
+};
+
+const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+/**
+ * Appends the rule's documents and entries, then brings the stored figures along: account balances
+ * (+ the sum of their new entries), invoices' amount_due and status. Rows travel as one JSON
+ * parameter per table: a handful of round trips whatever the number of links.
+ */
+export async function writeResult(args: WriteArgs): Promise<void> {
+  const { tx, result } = args;
+  const owner = (accountId: string) => {
+    const a = args.accounts.get(accountId);
+    if (!a) throw new Error(`account ${accountId} not locked`);
+    return a;
+  };
+  const distributorId = firstDistributor(args.accounts);
+  const dateOf = new Map(result.documents.map((d) => [d.id, d.date]));
+  const kindOf = new Map(result.documents.map((d) => [d.id, d.kind]));
+  const sourceKinds = new Map(args.sourceKinds);
+  for (const d of result.documents) {
+    if (d.kind === 'PAYMENT') sourceKinds.set(d.id, 'PAYMENT');
+    if (d.kind === 'CREDIT_INVOICE') sourceKinds.set(d.id, 'CREDIT_INVOICE');
+  }
+
+  const payments: unknown[] = [];
+  const allocations: unknown[] = [];
+  const refunds: unknown[] = [];
+  const transfers: unknown[] = [];
+  const writeOffs: unknown[] = [];
+  const dueChanges = new Map<string, Decimal>();
+  const cancellations: { id: string; invoiceId: string }[] = [];
+  for (const d of result.documents) {
+    const a = owner(d.accountId);
+    const base = { distributor_id: a.distributorId, reseller_id: a.resellerId, org_id: a.orgId, id: d.id };
+    switch (d.kind) {
+      case 'PAYMENT':
+        payments.push({
+          ...base,
+          account_id: a.id,
+          cash_desk_id: d.cashDeskId,
+          method: d.method,
+          reference: d.reference,
+          payment_date: d.date,
+          amount: d.amount,
+          currency: a.currency,
+          created_by: args.createdBy,
+        });
+        break;
+      case 'LINK': {
+        const kind = d.sourceId ? sourceKinds.get(d.sourceId) : undefined;
+        if (d.sourceId && !kind) throw new Error(`unknown source ${d.sourceId}`);
+        allocations.push({
+          ...base,
+          account_id: a.id,
+          debit_invoice_id: d.invoiceId,
+          source: kind ?? 'BALANCE',
+          payment_id: kind === 'PAYMENT' ? d.sourceId : null,
+          credit_invoice_id: kind === 'CREDIT_INVOICE' ? d.sourceId : null,
+          amount: d.amount,
+          currency: a.currency,
+        });
+        dueChanges.set(d.invoiceId, (dueChanges.get(d.invoiceId) ?? new Decimal(0)).plus(d.amount));
+        break;
+      }
+      case 'REFUND':
+        refunds.push({
+          ...base,
+          account_id: a.id,
+          cash_desk_id: d.cashDeskId,
+          refund_date: d.date,
+          amount: d.amount,
+          currency: a.currency,
+          created_by: args.createdBy,
+        });
+        break;
+      case 'TRANSFER': {
+        const to = owner(d.toAccountId);
+        transfers.push({
+          ...base,
+          from_account_id: a.id,
+          to_account_id: to.id,
+          to_org_id: to.orgId,
+          transfer_date: d.date,
+          amount: d.amount,
+          currency: a.currency,
+          created_by: args.createdBy,
+        });
+        break;
+      }
+      case 'WRITE_OFF':
+        writeOffs.push({
+          ...base,
+          account_id: a.id,
+          invoice_id: d.invoiceId,
+          write_off_date: d.date,
+          amount: d.amount,
+          currency: a.currency,
+          reason: d.reason,
+          created_by: args.createdBy,
+        });
+        if (d.invoiceId)
+          dueChanges.set(d.invoiceId, (dueChanges.get(d.invoiceId) ?? new Decimal(0)).plus(d.amount));
+        break;
+      case 'CANCELLATION':
+        cancellations.push({ id: d.id, invoiceId: d.invoiceId });
+        break;
+      case 'CREDIT_INVOICE':
+      case 'DEBIT_INVOICE':
+        // Written by the caller (they have items, taxes and a number).
+        break;
+    }
+  }
+
+  // One statement (data-modifying CTEs): one round trip whatever the command. Foreign keys are
+  // checked at its end, so rows may refer to each other; every CTE reads the snapshot from before
+  // the statement, so a cancellation's reversals never reverse the links this command creates.
+  const parts: SQL[] = [];
+  for (const c of cancellations) {
+    parts.push(sql`update invoices set status = 'CANCELED', amount_due = 0, canceled_at = now()
+      where distributor_id = ${distributorId} and id = ${c.invoiceId} and status = 'UNPAID'`);
+    parts.push(sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
+        debit_invoice_id, source, payment_id, credit_invoice_id, reverses_allocation_id, amount, currency)
+      select a.distributor_id, a.reseller_id, a.org_id, ${c.id} || '/reverses/' || a.id, a.account_id,
+        a.debit_invoice_id, a.source, a.payment_id, a.credit_invoice_id, a.id, -a.amount, a.currency
+      from allocations a where a.distributor_id = ${distributorId} and a.debit_invoice_id = ${c.invoiceId}
+        and a.reverses_allocation_id is null`);
+  }
+  if (payments.length > 0)
+    parts.push(sql`insert into payments (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
+        method, reference, payment_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, method, reference, payment_date,
+        amount, currency, created_by
+      from jsonb_to_recordset(${json(payments)}) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, cash_desk_id text, method text, reference text, payment_date date, amount numeric,
+        currency text, created_by text)`);
+  if (refunds.length > 0)
+    parts.push(sql`insert into refunds (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
+        refund_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, refund_date, amount, currency,
+        created_by
+      from jsonb_to_recordset(${json(refunds)}) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, cash_desk_id text, refund_date date, amount numeric, currency text, created_by text)`);
+  if (transfers.length > 0)
+    parts.push(sql`insert into transfers (distributor_id, reseller_id, org_id, id, from_account_id,
+        to_account_id, to_org_id, transfer_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, from_account_id, to_account_id, to_org_id, transfer_date,
+        amount, currency, created_by
+      from jsonb_to_recordset(${json(transfers)}) as r(distributor_id text, reseller_id text, org_id text, id text,
+        from_account_id text, to_account_id text, to_org_id text, transfer_date date, amount numeric,
+        currency text, created_by text)`);
+  if (writeOffs.length > 0)
+    parts.push(sql`insert into write_offs (distributor_id, reseller_id, org_id, id, account_id, invoice_id,
+        write_off_date, amount, currency, reason, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, invoice_id, write_off_date, amount, currency,
+        reason, created_by
+      from jsonb_to_recordset(${json(writeOffs)}) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, invoice_id text, write_off_date date, amount numeric, currency text, reason text,
+        created_by text)`);
+  if (allocations.length > 0)
+    parts.push(sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
+        debit_invoice_id, source, payment_id, credit_invoice_id, amount, currency)
+      select distributor_id, reseller_id, org_id, id, account_id, debit_invoice_id, source, payment_id,
+        credit_invoice_id, amount, currency
+      from jsonb_to_recordset(${json(allocations)}) as r(distributor_id text, reseller_id text, org_id text,
+        id text, account_id text, debit_invoice_id text, source text, payment_id text, credit_invoice_id text,
+        amount numeric, currency text)`);
+  if (dueChanges.size > 0) {
+    const changes = [...dueChanges].map(([id, amount]) => ({ id, amount: amount.toFixed() }));
+    parts.push(sql`update invoices i set amount_due = i.amount_due - c.amount,
+        status = case when i.amount_due - c.amount = 0 then 'PAID' else i.status end
+      from jsonb_to_recordset(${json(changes)}) as c(id text, amount numeric)
+      where i.distributor_id = ${distributorId} and i.id = c.id`);
+  }
+  if (result.entries.length > 0) {
+    const rows = result.entries.map((e) => {
+      const a = owner(e.accountId);
+      const kind = kindOf.get(e.documentId);
+      if (!kind) throw new Error(`entry for unknown document ${e.documentId}`);
+      return {
+        distributor_id: a.distributorId,
+        reseller_id: a.resellerId,
+        org_id: a.orgId,
+        account_id: a.id,
+        currency: a.currency,
+        amount: e.amount,
+        entry_date: dateOf.get(e.documentId),
+        document_type: ENTRY_TYPE[kind],
+        document_id: e.documentId,
+      };
+    });
+    parts.push(sql`insert into ledger_entries (distributor_id, reseller_id, org_id, account_id, currency,
+        amount, entry_date, document_type, document_id)
+      select distributor_id, reseller_id, org_id, account_id, currency, amount, entry_date, document_type,
+        document_id
+      from jsonb_to_recordset(${json(rows)}) as r(distributor_id text, reseller_id text, org_id text,
+        account_id text, currency text, amount numeric, entry_date date, document_type text, document_id text)
+`);
+    const byAccount = new Map<string, Decimal>();
+    for (const e of result.entries)
+      byAccount.set(e.accountId, (byAccount.get(e.accountId) ?? new Decimal(0)).plus(e.amount));
+    const changes = [...byAccount]
+      .filter(([, v]) => !v.isZero())
+      .map(([id, amount]) => ({ id, amount: amount.toFixed() }));
+    if (changes.length > 0)
+      parts.push(sql`update accounts a set balance = a.balance + c.amount
+        from jsonb_to_recordset(${json(changes)}) as c(id text, amount numeric)
+        where a.distributor_id = ${distributorId} and a.id = c.id`);
+  }
+  if (parts.length > 0) {
+    await tx.execute(
+      sql`with ${sql.join(
+        parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
+        sql`, `,
+      )} select 1`,
+    );
+  }
+  if (args.afterFirstWrite) await args.afterFirstWrite();
+}

@@ -1,0 +1,107 @@
+import { USER_ROLES, type UserRole } from '@cascade/db';
+import { sign, verify } from 'hono/jwt';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+
+/*
+ * Tokens are HS256 JWTs made and checked with Hono's own JWT utilities (hono/jwt): they use
+ * WebCrypto, so the same code runs on Node and in workerd, they pin the algorithm (a token whose
+ * header says anything but HS256, `none` included, is refused before its signature is looked at),
+ * and they check `exp`, `nbf`, `iat` and `aud`. No extra dependency for something Hono already has.
+ */
+
+/** The storefront roles (SPEC §1), as the database knows them. */
+export const ROLES = USER_ROLES;
+export type Role = UserRole;
+
+/** `api`: first-party apps. `embed`: short-lived tokens of third-party portals (later). */
+export const AUDIENCES = ['api', 'embed'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export const ALGORITHM = 'HS256' as const;
+
+export const claimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  org: z.string().min(1).max(200),
+  roles: z.array(z.enum(ROLES)).max(ROLES.length),
+  aud: z.enum(AUDIENCES),
+  exp: z.number().int(),
+  iat: z.number().int().optional(),
+});
+export type Claims = z.infer<typeof claimsSchema>;
+
+export interface SignTokenInput {
+  sub: string;
+  org: string;
+  roles: readonly Role[];
+  aud?: Audience;
+  /** Seconds the token lives (default one hour). */
+  ttlSeconds?: number;
+  /** Seconds since the epoch; for tests. */
+  now?: number;
+}
+
+export async function signToken(secret: string, input: SignTokenInput): Promise<string> {
+  const now = input.now ?? Math.floor(Date.now() / 1000);
+  const claims: Claims = {
+    sub: input.sub,
+    org: input.org,
+    roles: [...input.roles],
+    aud: input.aud ?? 'api',
+    iat: now,
+    exp: now + (input.ttlSeconds ?? 3600),
+  };
+  return sign(claims, secret, ALGORITHM);
+}
+
+/**
+ * Checks a bearer token: signature with the pinned algorithm, expiry (required), audience, and the
+ * shape of our claims. Every failure is the same 401; the message says which check failed.
+ */
+export async function verifyToken(
+  secret: string,
+  token: string,
+  audience: Audience = 'api',
+): Promise<Claims> {
+  let payload: unknown;
+  try {
+    payload = await verify(token, secret, { alg: ALGORITHM, aud: audience });
+  } catch (err) {
+    throw ApiError.unauthorized(`Invalid token: ${describeJwtError(err)}`);
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const bad = claims.error.issues.map((i) => i.path.join('.') || 'claims').join(', ');
+    throw ApiError.unauthorized(`Invalid token: bad or missing claims (${bad})`);
+  }
+  return claims.data;
+}
+
+function describeJwtError(err: unknown): string {
+  const name = err instanceof Error ? err.name : '';
+  switch (name) {
+    case 'JwtTokenExpired':
+      return 'it has expired';
+    case 'JwtTokenSignatureMismatched':
+      return 'bad signature';
+    case 'JwtAlgorithmMismatch':
+    case 'JwtHeaderInvalid':
+      return `the algorithm must be ${ALGORITHM}`;
+    case 'JwtTokenAudience':
+    case 'JwtPayloadRequiresAud':
+      return 'wrong audience';
+    case 'JwtTokenNotBefore':
+    case 'JwtTokenIssuedAt':
+      return 'not valid yet';
+    default:
+      return 'malformed';
+  }
+}
+
+/** `Authorization: Bearer <token>` → the token, or a 401. */
+export function bearerToken(header: string | undefined): string {
+  if (!header) throw ApiError.unauthorized();
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+  if (!match?.[1]) throw ApiError.unauthorized('The Authorization header must be "Bearer <token>"');
+  return match[1];
+}

@@ -1,0 +1,142 @@
+import { type Database, idempotencyKeys, type Tenant, type Transaction, withTenant } from '@cascade/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { ApiError } from '../errors';
+import { ownColumns } from '../tenancy';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const KEY = /^[A-Za-z0-9._:-]{8,200}$/;
+
+/** The header's value, or a 400: money-moving POSTs must carry one. */
+export function requireIdempotencyKey(value: string | undefined): string {
+  if (!value) {
+    throw new ApiError(
+      'idempotency_key_required',
+      `This request moves money: send an ${IDEMPOTENCY_HEADER} header (a unique id, e.g. a UUID, reused only for retries)`,
+      { [IDEMPOTENCY_HEADER]: 'Required' },
+    );
+  }
+  if (!KEY.test(value)) {
+    throw new ApiError('validation_failed', `Invalid ${IDEMPOTENCY_HEADER}`, {
+      [IDEMPOTENCY_HEADER]: '8 to 200 characters: letters, digits, . _ : -',
+    });
+  }
+  return value;
+}
+
+/** JSON with object keys sorted, so that the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export async function requestHash(method: string, path: string, body: unknown): Promise<string> {
+  const data = new TextEncoder().encode(`${method} ${path}\n${canonicalJson(body)}`);
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  /** True when this is the stored answer of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export interface IdempotentRequest {
+  db: Database;
+  tenant: Tenant;
+  key: string;
+  method: string;
+  path: string;
+  body: unknown;
+  /** The effect: runs in the same transaction that records the key and its response. */
+  run: (tx: Transaction) => Promise<{ status: number; body: unknown }>;
+}
+
+/**
+ * Runs a money-moving request at most once per (organization, key).
+ *
+ * The effect, the key and its stored response are written in one transaction, so either all of
+ * them happen or none does (a failed request can be retried with the same key). A transaction-scoped
+ * advisory lock on the key makes a concurrent duplicate, on any instance, fail fast with 409
+ * instead of waiting; `inFlight` does the same within one process (PGlite has one connection, so
+ * there the duplicate would otherwise queue behind the first and replay).
+ */
+export function createIdempotency() {
+  const inFlight = new Set<string>();
+
+  return async function runIdempotent(req: IdempotentRequest): Promise<StoredResponse> {
+    const slot = `${req.tenant.distributorId}\u0000${req.tenant.orgId}\u0000${req.key}`;
+    if (inFlight.has(slot)) throw inProgress();
+    inFlight.add(slot);
+    try {
+      const hash = await requestHash(req.method, req.path, req.body);
+      return await withTenant(req.db, req.tenant, async (tx) => {
+        const lock = await tx.execute(
+          sql`select pg_try_advisory_xact_lock(hashtext(${req.tenant.orgId}), hashtext(${req.key})) as locked`,
+        );
+        if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress();
+        const [existing] = await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(
+            and(
+              eq(idempotencyKeys.distributorId, req.tenant.distributorId),
+              eq(idempotencyKeys.orgId, req.tenant.orgId),
+              eq(idempotencyKeys.key, req.key),
+            ),
+          )
+          .limit(1);
+        if (existing) {
+          if (
+            existing.requestHash !== hash ||
+            existing.requestMethod !== req.method ||
+            existing.requestPath !== req.path
+          ) {
+            throw new ApiError(
+              'idempotency_key_reused',
+              `This ${IDEMPOTENCY_HEADER} was already used for a different request; use a new key for a new request`,
+              { [IDEMPOTENCY_HEADER]: 'Already used for a different request' },
+            );
+          }
+          if (existing.status !== 'COMPLETED' || existing.responseStatus === null) throw inProgress();
+          return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+        }
+        const result = await req.run(tx);
+        await tx.insert(idempotencyKeys).values({
+          ...(await ownColumns(tx, req.tenant)),
+          key: req.key,
+          requestMethod: req.method,
+          requestPath: req.path,
+          requestHash: hash,
+          status: 'COMPLETED',
+          responseStatus: result.status,
+          responseBody: result.body ?? null,
+          completedAt: sql`now()`,
+        });
+        return { ...result, replayed: false };
+      });
+    } finally {
+      inFlight.delete(slot);
+    }
+  };
+}
+
+function inProgress(): ApiError {
+  return new ApiError(
+    'request_in_progress',
+    `A request with this ${IDEMPOTENCY_HEADER} is still in progress; retry once it has finished`,
+  );
+}
+
+/** postgres.js returns an array of rows, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "invoice_items_subscription_idx" ON "invoice_items" USING btree ("distributor_id","subscription_id","subscription_line_id");--> statement-breakpoint
+CREATE INDEX "invoices_billing_run_idx" ON "invoices" USING btree ("distributor_id","billing_run_id");

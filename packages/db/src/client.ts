@@ -1,0 +1,91 @@
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The one database type, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL URL: use postgres.js. Unset: PGlite. */
+  url?: string;
+  /** PGlite's storage folder; unset: in memory. Ignored with `url`. */
+  dataDir?: string;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** postgres.js pool size (default 10). */
+  max?: number;
+}
+
+/** A fixed key for the advisory lock that serializes migrations across instances. */
+const MIGRATION_LOCK_KEY = 7_264_113_901;
+
+/** The committed migrations folder, resolved from this file so it works from any cwd. */
+export async function migrationsFolder(): Promise<string> {
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(new URL('../drizzle', import.meta.url));
+}
+
+/**
+ * Opens the database: PostgreSQL through postgres.js when `url` is set, otherwise PGlite (stored at
+ * `dataDir`, or in memory). Drivers and the migrator are imported lazily so that an edge bundle
+ * (postgres.js, `migrate: false`) pulls in neither PGlite nor the file system.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const shouldMigrate = opts.migrate ?? true;
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    if (shouldMigrate) await migratePostgres(opts.url);
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const db = drizzle({ client, schema }) as unknown as Database;
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+  const pglite = drizzle({ client, schema });
+  if (shouldMigrate) {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(pglite, { migrationsFolder: await migrationsFolder() });
+  }
+  return { db: pglite as unknown as Database, kind: 'pglite', close: () => client.close() };
+}
+
+/** Migrates on one dedicated connection holding a session advisory lock, so concurrent starts are safe. */
+async function migratePostgres(url: string): Promise<void> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder: await migrationsFolder() });
+    } finally {
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Runs raw SQL and returns its rows on either driver (`db.execute` returns an array on postgres.js
+ * and `{ rows }` on PGlite).
+ */
+export async function queryRows<T extends Record<string, unknown>>(
+  db: Database | Transaction,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,4 @@
+export * from './client';
+export * from './schema';
+export * from './tenancy';
+export * from './testing';

@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { amount, currencyCheck, enumCheck, isoDate, quantity, ref, tstz, unitPrice } from './_columns';
+import { tenantColumns, tenantPolicy } from './_tenancy';
+import { INVOICE_TYPES } from './invoice-types';
+import { invoiceItems } from './invoices';
+import { organizations } from './organizations';
+import { PRICING_STRATEGIES } from './pricing';
+
+/**
+ * The Customer Charges grid of a Standard reseller (SPEC §7): one row per invoice item the
+ * distributor invoiced to it (org_id = reseller_id = the reseller), filled by the daily sync job.
+ * The primary key on the item makes the sync idempotent (`insert ... on conflict do nothing`).
+ * Totals of CREDIT rows are negative; unit prices and quantities stay positive.
+ */
+export const customerChargeRows = pgTable(
+  'customer_charge_rows',
+  {
+    ...tenantColumns(),
+    invoiceItemId: text('invoice_item_id').notNull(),
+    invoiceId: text('invoice_id').notNull(),
+    invoiceNumber: text('invoice_number').notNull(),
+    invoiceDate: isoDate('invoice_date').notNull(),
+    invoiceType: text('invoice_type', { enum: INVOICE_TYPES }).notNull(),
+    customerOrgId: text('customer_org_id'),
+    customerName: text('customer_name').notNull(),
+    description: text('description').notNull(),
+    startDate: isoDate('start_date').notNull(),
+    endDate: isoDate('end_date').notNull(),
+    unitCostPrice: unitPrice('unit_cost_price').notNull(),
+    unitSellPrice: unitPrice('unit_sell_price').notNull(),
+    quantity: quantity('quantity').notNull(),
+    unit: text('unit').notNull(),
+    totalCostPrice: amount('total_cost_price').notNull(),
+    totalSellPrice: amount('total_sell_price').notNull(),
+    currency: text('currency').notNull(),
+    productType: text('product_type').notNull(),
+    productName: text('product_name').notNull(),
+    pricingStrategy: text('pricing_strategy', { enum: PRICING_STRATEGIES }).notNull(),
+    jobRunId: text('job_run_id'),
+    syncedAt: tstz('synced_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.distributorId, t.orgId, t.invoiceItemId] }),
+    // One index per sortable column, leading with the tenant, ending with the key as tie-breaker.
+    index('customer_charge_rows_invoice_number_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.invoiceNumber,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_invoice_date_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.invoiceDate,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_customer_idx').on(t.distributorId, t.orgId, t.customerName, t.invoiceItemId),
+    index('customer_charge_rows_description_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.description,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_start_date_idx').on(t.distributorId, t.orgId, t.startDate, t.invoiceItemId),
+    index('customer_charge_rows_end_date_idx').on(t.distributorId, t.orgId, t.endDate, t.invoiceItemId),
+    index('customer_charge_rows_quantity_idx').on(t.distributorId, t.orgId, t.quantity, t.invoiceItemId),
+    index('customer_charge_rows_product_type_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.productType,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_product_name_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.productName,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_invoice_type_idx').on(
+      t.distributorId,
+      t.orgId,
+      t.invoiceType,
+      t.invoiceItemId,
+    ),
+    ref('customer_charge_rows_item_fk', t, t.invoiceItemId, invoiceItems),
+    ref('customer_charge_rows_org_fk', t, t.orgId, organizations),
+    ref('customer_charge_rows_customer_fk', t, t.customerOrgId, organizations),
+    enumCheck('customer_charge_rows_invoice_type', t.invoiceType, INVOICE_TYPES),
+    enumCheck('customer_charge_rows_pricing_strategy', t.pricingStrategy, PRICING_STRATEGIES),
+    currencyCheck('customer_charge_rows_currency', t.currency),
+    check(
+      'customer_charge_rows_signs',
+      sql`${t.quantity} >= 0 and ${t.unitCostPrice} >= 0 and ${t.unitSellPrice} >= 0 and case
+        when ${t.invoiceType} = 'DEBIT' then ${t.totalCostPrice} >= 0 and ${t.totalSellPrice} >= 0
+        else ${t.totalCostPrice} <= 0 and ${t.totalSellPrice} <= 0 end`,
+    ),
+    check('customer_charge_rows_reseller', sql`${t.resellerId} = ${t.orgId}`),
+    tenantPolicy(t),
+  ],
+);
