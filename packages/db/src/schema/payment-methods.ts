@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, check, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, enumCheck, ref } from './_columns';
 import { tenantColumns, tenantPolicy } from './_tenancy';
 import { accounts } from './accounts';
@@ -23,11 +23,14 @@ export const paymentMethods = pgTable(
     holderName: text('holder_name'),
     /** Cards: `MM/YY`. */
     expires: text('expires'),
+    /** The account's default payment method (at most one per account). */
+    isDefault: boolean('is_default').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.distributorId, t.id] }),
     index('payment_methods_account_idx').on(t.distributorId, t.accountId),
+    uniqueIndex('payment_methods_one_default').on(t.distributorId, t.accountId).where(sql`${t.isDefault}`),
     ref('payment_methods_account_fk', t, t.accountId, accounts),
     enumCheck('payment_methods_kind', t.kind, PAYMENT_METHOD_KINDS),
     check(
