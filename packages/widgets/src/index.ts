@@ -19,5 +19,6 @@ export type WidgetName = 'billing' | 'customer-charges';
  * pages that show a grid, not with the storefront's first page.
  */
 export const widgets: Record<string, Component> = {
+  billing: defineAsyncComponent(() => import('./billing/BillingModule.vue')),
   'customer-charges': defineAsyncComponent(() => import('./customer-charges/CustomerCharges.vue')),
 };
