@@ -6,6 +6,7 @@ import { defaultBillingOptions } from '../options';
 import type { RatableLine } from '../rating';
 import {
   accountTransferCredit,
+  activeRanges,
   changeOrder,
   chargeFor,
   disconnectionCredit,
@@ -362,6 +363,106 @@ describe('revenue recognition', () => {
         },
       ),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('month definition in credits', () => {
+  it('CALDAYS credits the unused days of the calendar month, 30_DAYS a thirtieth per day', () => {
+    const base = {
+      line: daily,
+      creditRule: 'EXACT' as const,
+      billedPeriod: july,
+      billedAmount: '1000.00',
+      disconnectionDate: '2026-07-15',
+      currency: 'EUR',
+    };
+    // 16 unused days of July: 16/31 of 1000 with CALDAYS; kept 15/30 of 1000 with 30_DAYS.
+    expect(eur(disconnectionCredit({ ...base, options }).credit)).toBe('516.13');
+    expect(
+      eur(disconnectionCredit({ ...base, options: { ...options, monthDefinition: '30_DAYS' } }).credit),
+    ).toBe('500.00');
+  });
+});
+
+describe('suspended days (vacations) in a billing run', () => {
+  it('leaves out the vacation days, keeps every other day once', () => {
+    expect(activeRanges(july, [{ start: '2026-07-10', end: '2026-07-19' }])).toEqual([
+      { start: '2026-07-01', end: '2026-07-09' },
+      { start: '2026-07-20', end: '2026-07-31' },
+    ]);
+    expect(activeRanges(july, [{ start: '2026-06-20', end: '2026-08-10' }])).toEqual([]);
+    expect(activeRanges(july, [{ start: '2026-08-01', end: '2026-08-10' }])).toEqual([july]);
+    expect(
+      activeRanges(july, [
+        { start: '2026-07-25', end: '2026-07-31' },
+        { start: '2026-07-01', end: '2026-07-02' },
+      ]),
+    ).toEqual([{ start: '2026-07-03', end: '2026-07-24' }]);
+  });
+
+  it('for any vacations, no suspended day is charged and every other day is, once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -10, max: 100 }), fc.integer({ min: 0, max: 40 })), {
+          maxLength: 4,
+        }),
+        (specs) => {
+          const vacations = specs.map(([a, len]) => {
+            const start = addDays(quarter.start, a);
+            return { start, end: addDays(start, len) };
+          });
+          const parts = activeRanges(quarter, vacations);
+          const seen = new Set<string>();
+          for (const p of parts) {
+            expect(p.start <= p.end).toBe(true);
+            for (let d = p.start; d <= p.end; d = addDays(d, 1)) {
+              expect(seen.has(d)).toBe(false);
+              seen.add(d);
+            }
+          }
+          for (let d = quarter.start; d <= quarter.end; d = addDays(d, 1)) {
+            const suspended = vacations.some((v) => v.start <= d && d <= v.end);
+            expect(seen.has(d)).toBe(!suspended);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('revenue recognition per accounting period', () => {
+  it('recognized plus deferred equals the invoiced amount for any accounting calendar', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 8 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 200 }),
+        (cents, lengths, asOf) => {
+          // Consecutive accounting periods from 2025-12-27 covering at least 2026-01-01 … 2026-03-31.
+          const periods: { start: string; end: string }[] = [];
+          let start = '2025-12-27';
+          for (let i = 0; start <= '2026-03-31'; i++) {
+            const end = addDays(start, lengths[i % lengths.length]! - 1);
+            periods.push({ start, end });
+            start = addDays(end, 1);
+          }
+          const amount = new Decimal(cents).div(100);
+          const range = { start: '2026-01-01', end: '2026-03-31' };
+          const schedule = recognitionSchedule({
+            amount,
+            currency: 'EUR',
+            range,
+            interval: 'ACCOUNTING_PERIOD',
+            accountingPeriods: periods,
+          });
+          expect(schedule.reduce((s, p) => s.plus(p.amount), new Decimal(0)).equals(amount)).toBe(true);
+          const { recognized, deferred } = recognizedRevenue(schedule, addDays('2025-12-20', asOf));
+          expect(recognized.plus(deferred).equals(amount)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

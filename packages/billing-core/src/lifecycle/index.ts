@@ -298,6 +298,26 @@ export function vacationCredit(input: {
   return { kept: billed.minus(credit), credit, creditedRange: credit.isZero() ? null : days };
 }
 
+/**
+ * The parts of `range` outside every suspension (vacation), in order: what a billing run may
+ * still charge. Suspended days are never in a part; every other day of `range` is in exactly one.
+ */
+export function activeRanges(range: DateRange, suspensions: readonly DateRange[]): DateRange[] {
+  const sorted = suspensions
+    .map((s) => overlap(s, range))
+    .filter((s): s is DateRange => s !== null)
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const parts: DateRange[] = [];
+  let cursor: IsoDate | null = range.start;
+  for (const s of sorted) {
+    if (cursor === null) break;
+    if (s.start > cursor) parts.push({ start: cursor, end: addDays(s.start, -1) });
+    if (s.end >= cursor) cursor = s.end >= range.end ? null : addDays(s.end, 1);
+  }
+  if (cursor !== null && cursor <= range.end) parts.push({ start: cursor, end: range.end });
+  return parts;
+}
+
 // ---- Revenue recognition ---------------------------------------------------------------------
 
 export type RecognitionInterval = BillingOptions['revenueRecognitionInterval'];
