@@ -5,6 +5,7 @@ export * from './billing-profiles';
 export * from './billing-runs';
 export * from './cash-desks';
 export * from './customer-charges';
+export * from './embed';
 export * from './idempotency';
 export * from './invoice-statuses';
 export * from './invoice-types';
