@@ -15,6 +15,7 @@ import {
   resumeInterruptedBillingRuns,
   startCustomerChargesScheduler,
 } from '@cascade/api';
+import { createLocalStorage } from '@cascade/api/storage/local';
 import { type DatabaseHandle, openDatabase } from '@cascade/db';
 import { seedDemo } from '@cascade/db/seed';
 import { serve } from '@hono/node-server';
@@ -32,6 +33,12 @@ export const UI_ROOTS = {
 export function dataDirOf(config: Config): string {
   if (isAbsolute(config.dataDir)) return config.dataDir;
   return resolve(process.env.INIT_CWD ?? process.cwd(), config.dataDir);
+}
+
+/** STORAGE_DIR, resolved like DATA_DIR (its default lies under DATA_DIR). */
+export function storageDirOf(config: Config): string {
+  if (isAbsolute(config.storageDir)) return config.storageDir;
+  return resolve(process.env.INIT_CWD ?? process.cwd(), config.storageDir);
 }
 
 /** Seeds the demo marketplace when the database has none; `seedDemo` is idempotent by itself. */
@@ -85,7 +92,10 @@ export async function start(
   });
   if (!config.isProduction) logger.info(await seedIfEmpty(handle));
 
-  const api = createApp({ db: handle.db, dbKind: handle.kind, config, logger });
+  // --- Documents (invoice and statement PDFs): a local folder, created on first write.
+  const storage = createLocalStorage(storageDirOf(config));
+  logger.info('document storage', { where: storage.description });
+  const api = createApp({ db: handle.db, dbKind: handle.kind, config, logger, storage });
   // --- Customer Charges: the daily sync's schedule (issue 5). Every instance ticks each minute;
   // the claims live in PostgreSQL (job_runs), so each reseller is synced once per local day.
   const scheduler = startCustomerChargesScheduler(handle.db, { logger });

@@ -8,6 +8,7 @@ import { createLogger, type Logger, requestLog } from './platform/logging';
 import { type AppEnv, allowedMethods, mountRoutes, type Route } from './platform/routes';
 import { renderDocs } from './platform/routes/docs';
 import { buildOpenApi } from './platform/routes/openapi';
+import type { DocumentStorage } from './platform/storage';
 
 /** No JSON request of ours comes near this; bigger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,6 +20,8 @@ export interface AppOptions {
   /** The route table (default: every module's routes). Tests add their own. */
   routes?: readonly Route[];
   logger?: Logger;
+  /** Where generated documents (PDFs) are kept: the Node entry's local folder; none at the edge. */
+  storage?: DocumentStorage;
 }
 
 /**
@@ -52,7 +55,13 @@ export function createApp(opts: AppOptions): Hono<AppEnv> {
     }),
   );
 
-  mountRoutes(app, routes, { db: opts.db, dbKind: opts.dbKind, config: opts.config, logger });
+  mountRoutes(app, routes, {
+    db: opts.db,
+    dbKind: opts.dbKind,
+    config: opts.config,
+    logger,
+    storage: opts.storage,
+  });
 
   let openApi: Record<string, unknown> | undefined;
   const document = () => {

@@ -19,4 +19,5 @@ export { createLogger, type Logger } from './platform/logging';
 export { pageBody, pageOf, pageQuery, pageWindow, toPage, toPageByLookahead } from './platform/pagination';
 export { type AppEnv, defineRoute, type HandlerContext, type Route, type RouteAuth } from './platform/routes';
 export { buildOpenApi } from './platform/routes/openapi';
+export { type DocumentStorage, StorageKeyError } from './platform/storage';
 export type { Session } from './platform/tenancy';

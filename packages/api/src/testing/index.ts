@@ -2,6 +2,9 @@
  * Helpers for API tests: a fresh test database with a small, fixed organization tree, the app
  * built on it, and tokens for any caller.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createTestDatabase,
   type Database,
@@ -20,6 +23,8 @@ import { type Audience, type Role, signToken } from '../platform/auth';
 import { type Config, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logging';
 import type { Route } from '../platform/routes';
+import type { DocumentStorage } from '../platform/storage';
+import { createLocalStorage } from '../platform/storage/local';
 
 /** Two marketplaces so that isolation is tested across distributors as well as within one. */
 export const FIXTURE = {
@@ -114,6 +119,10 @@ export interface TestApi {
   app: ReturnType<typeof createApp>;
   db: TestDatabase;
   config: Config;
+  /** Where the app writes documents: a fresh temporary folder unless the test passed one. */
+  storage: DocumentStorage | undefined;
+  /** That folder (removed by `close`), when the storage is the default one. */
+  storageDir: string | undefined;
   /** A valid token for any caller. */
   token(
     org: string,
@@ -126,36 +135,43 @@ export interface TestApi {
     path: string,
     opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown; headers: Headers }>;
-  /** Another app on the same database, with other routes or environment. */
-  variant(opts: { routes?: readonly Route[]; env?: Record<string, string> }): TestApi;
+  /** Another app on the same database, with other routes, environment or storage (default: this one's). */
+  variant(opts: TestApiOptions): TestApi;
   close(): Promise<void>;
 }
 
-export async function createTestApi(
-  opts: { routes?: readonly Route[]; env?: Record<string, string> } = {},
-): Promise<TestApi> {
+export interface TestApiOptions {
+  routes?: readonly Route[];
+  env?: Record<string, string>;
+  /** The document storage; default a local folder in a fresh temporary directory; null: none (as at the edge). */
+  storage?: DocumentStorage | null;
+}
+
+export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
   const db = await createTestDatabase();
   await seedFixture(db.db);
   return testApiOn(db, opts, () => db.drop());
 }
 
-function testApiOn(
-  db: TestDatabase,
-  opts: { routes?: readonly Route[]; env?: Record<string, string> },
-  close: () => Promise<void>,
-): TestApi {
+function testApiOn(db: TestDatabase, opts: TestApiOptions, close: () => Promise<void>): TestApi {
   const config = loadConfig({ NODE_ENV: 'test', ...opts.env });
+  const storageDir =
+    opts.storage === undefined ? mkdtempSync(join(tmpdir(), 'cascade-documents-')) : undefined;
+  const storage = storageDir ? createLocalStorage(storageDir) : (opts.storage ?? undefined);
   const app = createApp({
     db: db.db,
     dbKind: db.kind,
     config,
     routes: opts.routes ?? defaultRoutes,
     logger: createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'),
+    storage,
   });
   return {
     app,
     db,
     config,
+    storage,
+    storageDir,
     token: (org, roles = ['ADMIN'], o = {}) =>
       signToken(config.jwtSecret, {
         sub: o.sub ?? `${org}-admin`,
@@ -182,7 +198,16 @@ function testApiOn(
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
-    variant: (o) => testApiOn(db, o, async () => {}),
-    close,
+    // A variant shares this one's storage unless it brings its own.
+    variant: (o) =>
+      testApiOn(
+        db,
+        { ...o, storage: o.storage === undefined ? (storage ?? null) : o.storage },
+        async () => {},
+      ),
+    async close() {
+      if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+      await close();
+    },
   };
 }

@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { auditLog, withSystem } from '@cascade/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +158,54 @@ describe('billing profile options', () => {
     });
     // Clearing the template while it is required is refused.
     expect((await patch({ customBillNumberTemplate: null })).status).toBe(422);
+  });
+});
+
+describe('storage locations (Invoice PDF File Path, SOA File Path)', () => {
+  const dir = () => api.storageDir!;
+
+  it('are created when changed, and must be writable', async () => {
+    const ok = await patch({ invoicePdfFilePath: 'pdf/invoices', soaFilePath: 'pdf/statements' });
+    expect(ok.status).toBe(200);
+    expect(statSync(join(dir(), 'pdf/invoices')).isDirectory()).toBe(true);
+    expect(readdirSync(join(dir(), 'pdf/statements'))).toEqual([]); // the probe is gone
+  });
+
+  it('refuse a location where a file is in the way with a 422 naming the option; nothing saved', async () => {
+    writeFileSync(join(dir(), 'a-file'), 'not a folder');
+    const auditsBefore = (await audits()).length;
+    const before = (await get(FIXTURE.distributor)).body.options;
+    const res = await patch({ invoicePdfFilePath: 'a-file', prorataInclusive: !before.prorataInclusive });
+    expect(res.status).toBe(422);
+    expect(res.body.error?.fields).toEqual({
+      invoicePdfFilePath: 'Invoice PDF File Path cannot be written: a file is in the way of that folder',
+    });
+    const soa = await patch({ soaFilePath: 'a-file/statements' });
+    expect(soa.status).toBe(422);
+    expect(soa.body.error?.fields).toHaveProperty(['soaFilePath']);
+    expect((await get(FIXTURE.distributor)).body.options).toEqual(before);
+    expect((await audits()).length).toBe(auditsBefore);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuse a folder the server may not write', async () => {
+    mkdirSync(join(dir(), 'locked'));
+    chmodSync(join(dir(), 'locked'), 0o500);
+    const res = await patch({ soaFilePath: 'locked/soa' });
+    chmodSync(join(dir(), 'locked'), 0o755);
+    expect(res.status).toBe(422);
+    expect(res.body.error?.fields?.soaFilePath).toMatch(/permission denied/);
+  });
+
+  it('cannot be changed on a server without document storage (the edge)', async () => {
+    const edge = api.variant({ storage: null });
+    const res = (await edge.call('PATCH', PATH, { token: admin, body: { soaFilePath: 'elsewhere' } })) as {
+      status: number;
+      body: { error?: { fields?: Record<string, string> } };
+    };
+    expect(res.status).toBe(503);
+    expect(res.body.error?.fields).toHaveProperty(['soaFilePath']);
+    // Other options still change there.
+    const other = await edge.call('PATCH', PATH, { token: admin, body: { generateZeroValueCharge: true } });
+    expect(other.status).toBe(200);
   });
 });

@@ -11,6 +11,7 @@ import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPageByLookahead } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
+import type { DocumentStorage } from '../../platform/storage';
 import {
   OPTION_KEYS,
   type OptionKey,
@@ -85,6 +86,38 @@ const respond = (distributorId: string, stored: StoredOptions) => ({
   updatedBy: stored.updatedBy,
 });
 
+/** The options that name a storage location, and what each holds. */
+const STORAGE_OPTIONS = {
+  invoicePdfFilePath: 'Invoice PDF File Path',
+  soaFilePath: 'SOA File Path',
+} as const;
+
+/**
+ * A changed storage location must be writable (SPEC §8, issue 7): the folder is created and a probe
+ * written and removed. Otherwise a 422 naming the option, before anything is saved.
+ */
+async function checkStorageLocations(
+  storage: DocumentStorage | undefined,
+  changed: readonly string[],
+  after: Record<string, unknown>,
+): Promise<void> {
+  const fields: Record<string, string> = {};
+  for (const [key, label] of Object.entries(STORAGE_OPTIONS)) {
+    if (!changed.includes(key)) continue;
+    if (!storage) {
+      throw new ApiError(
+        'unavailable',
+        'This server has no document storage; change storage locations through a server that has one',
+        { [key]: 'No document storage on this server' },
+      );
+    }
+    const check = await storage.checkWritable(String(after[key]));
+    if (!check.ok) fields[key] = `${label} cannot be written: ${check.reason}`;
+  }
+  const first = Object.values(fields)[0];
+  if (first) throw new ApiError('unprocessable', first, fields);
+}
+
 const historyEntry = z.object({
   at: z.string(),
   actorUserId: z.string().nullable(),
@@ -117,7 +150,7 @@ export const profileOptionRoutes = [
     auth: { roles: ['ADMIN'], orgKinds: ['DISTRIBUTOR'] },
     request: { body: optionsPatchSchema },
     response: responseSchema,
-    async handler({ session, body, withTenant, requestId }) {
+    async handler({ session, body, withTenant, requestId, storage }) {
       const distributorId = session.tenant.distributorId;
       return withTenant(async (tx) => {
         const current = await loadBillingOptions(tx, distributorId, { forUpdate: true });
@@ -146,6 +179,7 @@ export const profileOptionRoutes = [
           });
         }
         const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
+        await checkStorageLocations(storage, changed, after);
         if (changed.length === 0) return respond(distributorId, current);
         const set = Object.fromEntries(changed.map((k) => [k, after[k]]));
         const values = {

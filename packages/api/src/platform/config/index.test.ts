@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       port: 8787,
       databaseUrl: undefined,
       dataDir: './.data',
+      storageDir: './.data/documents',
       jwtSecret: DEVELOPMENT_JWT_SECRET,
       nodeEnv: 'development',
       logLevel: 'info',
@@ -35,6 +36,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({ port: 9000, dataDir: '/tmp/x', isProduction: true, logLevel: 'warn' });
+    expect(c.storageDir).toBe('/tmp/x/documents');
+    expect(loadConfig({ STORAGE_DIR: '/srv/docs' }).storageDir).toBe('/srv/docs');
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
   });
 
@@ -54,6 +57,7 @@ describe('loadConfig', () => {
     expect(p.PORT).toMatch(/whole number/);
     expect(p.NODE_ENV).toMatch(/staging/);
     expect(problems({ PORT: '70000' }).PORT).toMatch(/65535/);
+    expect(problems({ STORAGE_DIR: 'a\0b' }).STORAGE_DIR).toMatch(/NUL/);
   });
 
   it('refuses to run production without a real JWT_SECRET', () => {

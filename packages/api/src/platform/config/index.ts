@@ -14,6 +14,8 @@ export interface Config {
   /** Set: PostgreSQL through postgres.js. Unset: PGlite under `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Root of the document storage (invoice and statement PDFs); default `<dataDir>/documents`. */
+  storageDir: string;
   jwtSecret: string;
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: LogLevel;
@@ -54,6 +56,9 @@ const envSchema = z.object({
     }),
   ),
   DATA_DIR: optional(z.string()),
+  STORAGE_DIR: optional(
+    z.string().refine((v) => !v.includes('\0'), { error: 'must be a folder path (no NUL character)' }),
+  ),
   JWT_SECRET: optional(z.string().min(16, { error: 'must be at least 16 characters long' })),
   NODE_ENV: optional(
     z.enum(['development', 'test', 'production'], {
@@ -93,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: (e.PORT as number | undefined) ?? 8787,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? './.data',
+    storageDir: e.STORAGE_DIR ?? `${(e.DATA_DIR ?? './.data').replace(/\/+$/, '')}/documents`,
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     nodeEnv,
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? (nodeEnv === 'test' ? 'silent' : 'info'),

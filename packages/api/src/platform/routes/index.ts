@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { ApiError, type RequestPart, validationError } from '../errors';
 import { createIdempotency, IDEMPOTENCY_HEADER, requireIdempotencyKey } from '../idempotency';
 import type { Logger, RequestLogVariables } from '../logging';
+import type { DocumentStorage } from '../storage';
 import {
   cachedTenantLookup,
   checkGuard,
@@ -43,6 +44,8 @@ export interface HandlerContext<P, Q, B, A extends RouteAuth> {
   db: Database;
   dbKind: DatabaseKind;
   config: Config;
+  /** Where generated documents are kept; undefined on a runtime without one (the edge). */
+  storage: DocumentStorage | undefined;
   requestId: string;
   /** The raw Hono context (headers, cookies); prefer the validated fields above. */
   c: Context<AppEnv>;
@@ -102,6 +105,7 @@ export interface MountDeps {
   dbKind: DatabaseKind;
   config: Config;
   logger: Logger;
+  storage?: DocumentStorage;
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -118,7 +122,7 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: M
   for (const route of routes) {
     if (route.enabled && !route.enabled(deps.config)) continue;
     const chain: MiddlewareHandler<AppEnv>[] = [];
-    if (route.auth !== 'public') chain.push(authenticate(route.auth, deps, lookup));
+    if (route.auth !== 'public') chain.push(authenticate(route, route.auth, deps, lookup));
     if (route.request?.body) chain.push(requireJsonBody);
     if (route.request?.params) chain.push(validate('params', 'param', route.request.params));
     if (route.request?.query) chain.push(validate('query', 'query', route.request.query));
@@ -136,6 +140,7 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: M
         db: deps.db,
         dbKind: deps.dbKind,
         config: deps.config,
+        storage: deps.storage,
         requestId: c.get('requestId'),
         c,
       };
@@ -189,13 +194,23 @@ function checkResponse(route: Route, out: unknown, config: Config): unknown {
   return out;
 }
 
-function authenticate(guard: RouteGuard, deps: MountDeps, lookup: TenantLookup): MiddlewareHandler<AppEnv> {
+function authenticate(
+  route: Route,
+  guard: RouteGuard,
+  deps: MountDeps,
+  lookup: TenantLookup,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('Authorization'));
-    const claims = await verifyToken(deps.config.jwtSecret, token, 'api');
+    const claims = await verifyToken(deps.config.jwtSecret, token, ['api', 'embed']);
     c.set('logOrg', claims.org);
     c.set('logUser', claims.sub);
     const session = await resolveSession(lookup, claims);
+    if (claims.aud === 'embed') {
+      // A third-party portal's token: only its widgets' routes, from its origins, while its key stands.
+      if (!deps.embed) throw ApiError.forbidden('Embed tokens are not accepted here');
+      await deps.embed.authorize({ route, session, origin: c.req.header('Origin') });
+    }
     checkGuard(session, guard);
     c.set('session', session);
     await next();
