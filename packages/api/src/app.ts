@@ -2,6 +2,7 @@ import type { Database, DatabaseKind } from '@cascade/db';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routes as defaultRoutes } from './modules';
+import { createEmbedAuthorizer, embedCors } from './modules/embed';
 import type { Config } from './platform/config';
 import { ApiError, errorResponse, onError } from './platform/errors';
 import { createLogger, type Logger, requestLog } from './platform/logging';
@@ -55,12 +56,15 @@ export function createApp(opts: AppOptions): Hono<AppEnv> {
     }),
   );
 
+  // Embedded widgets on third-party pages: CORS for their routes, and their tokens' checks.
+  app.use('/api/*', embedCors(opts.db));
   mountRoutes(app, routes, {
     db: opts.db,
     dbKind: opts.dbKind,
     config: opts.config,
     logger,
     storage: opts.storage,
+    embed: createEmbedAuthorizer(opts.db),
   });
 
   let openApi: Record<string, unknown> | undefined;

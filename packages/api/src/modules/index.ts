@@ -6,6 +6,7 @@ import { billingRunRoutes } from './billing-runs';
 import { cashDeskRoutes } from './cash-desks';
 import { creditNoteRoutes } from './credit-notes';
 import { customerChargeRoutes } from './customer-charges';
+import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { invoiceStatusRoutes } from './invoice-statuses';
 import { invoiceTypeRoutes } from './invoice-types';
@@ -30,4 +31,5 @@ export const routes: readonly Route[] = [
   ...ledgerRoutes,
   ...cashDeskRoutes,
   ...auditRoutes,
+  ...embedRoutes,
 ];

@@ -53,11 +53,26 @@ describe('tokens', () => {
   });
 
   it('refuses the wrong audience and a missing one', async () => {
-    const embed = await signToken(secret, { sub: 'u1', org: 'o1', roles: ['ADMIN'], aud: 'embed' });
+    const scope = { widgets: ['customer-charges' as const], origins: ['https://portal.example'], kid: 'k1' };
+    const embed = await signToken(secret, {
+      sub: 'u1',
+      org: 'o1',
+      roles: ['ADMIN'],
+      aud: 'embed',
+      embed: scope,
+    });
     expect((await rejection(verifyToken(secret, embed))).message).toMatch(/audience/);
     const { aud: _aud, ...noAud } = claims();
     await rejection(verifyToken(secret, await sign(noAud, secret, 'HS256')));
-    expect((await verifyToken(secret, embed, 'embed')).aud).toBe('embed');
+    expect(await verifyToken(secret, embed, 'embed')).toMatchObject({ aud: 'embed', ...scope });
+    expect((await verifyToken(secret, embed, ['api', 'embed'])).aud).toBe('embed');
+  });
+
+  it('refuses an embed token without its widgets, origins and key', async () => {
+    const bare = await signToken(secret, { sub: 'u1', org: 'o1', roles: ['ADMIN'], aud: 'embed' });
+    const err = await rejection(verifyToken(secret, bare, 'embed'));
+    expect(err.message).toMatch(/widgets/);
+    expect(err.message).toMatch(/origins/);
   });
 
   it('refuses bad claims: unknown roles, missing org', async () => {

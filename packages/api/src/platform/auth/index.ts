@@ -14,27 +14,49 @@ import { ApiError } from '../errors';
 export const ROLES = USER_ROLES;
 export type Role = UserRole;
 
-/** `api`: first-party apps. `embed`: short-lived tokens of third-party portals (later). */
+/** `api`: first-party apps. `embed`: short-lived tokens of third-party portals (modules/embed). */
 export const AUDIENCES = ['api', 'embed'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
 export const ALGORITHM = 'HS256' as const;
 
-export const claimsSchema = z.object({
+/** The embeddable storefront modules (a token of audience `embed` names the ones it may use). */
+export const EMBED_WIDGETS = ['customer-charges', 'billing'] as const;
+export type EmbedWidget = (typeof EMBED_WIDGETS)[number];
+
+const baseClaims = {
   sub: z.string().min(1).max(200),
   org: z.string().min(1).max(200),
   roles: z.array(z.enum(ROLES)).max(ROLES.length),
-  aud: z.enum(AUDIENCES),
   exp: z.number().int(),
   iat: z.number().int().optional(),
-});
+};
+
+/**
+ * An `embed` token also says which widgets it is for, from which page origins it may be used,
+ * and which API key minted it (so a revoked key stops its tokens at once). Without those it is
+ * not a valid embed token.
+ */
+export const claimsSchema = z.discriminatedUnion('aud', [
+  z.object({ ...baseClaims, aud: z.literal('api') }),
+  z.object({
+    ...baseClaims,
+    aud: z.literal('embed'),
+    widgets: z.array(z.enum(EMBED_WIDGETS)).min(1).max(EMBED_WIDGETS.length),
+    origins: z.array(z.string().min(1).max(300)).min(1).max(20),
+    kid: z.string().min(1).max(100),
+  }),
+]);
 export type Claims = z.infer<typeof claimsSchema>;
+export type EmbedClaims = Extract<Claims, { aud: 'embed' }>;
 
 export interface SignTokenInput {
   sub: string;
   org: string;
   roles: readonly Role[];
   aud?: Audience;
+  /** For `aud: 'embed'`: the widgets, origins and API key id of the token. */
+  embed?: { widgets: readonly EmbedWidget[]; origins: readonly string[]; kid: string };
   /** Seconds the token lives (default one hour). */
   ttlSeconds?: number;
   /** Seconds since the epoch; for tests. */
@@ -43,13 +65,16 @@ export interface SignTokenInput {
 
 export async function signToken(secret: string, input: SignTokenInput): Promise<string> {
   const now = input.now ?? Math.floor(Date.now() / 1000);
-  const claims: Claims = {
+  const claims = {
     sub: input.sub,
     org: input.org,
     roles: [...input.roles],
     aud: input.aud ?? 'api',
     iat: now,
     exp: now + (input.ttlSeconds ?? 3600),
+    ...(input.embed
+      ? { widgets: [...input.embed.widgets], origins: [...input.embed.origins], kid: input.embed.kid }
+      : {}),
   };
   return sign(claims, secret, ALGORITHM);
 }
@@ -61,11 +86,14 @@ export async function signToken(secret: string, input: SignTokenInput): Promise<
 export async function verifyToken(
   secret: string,
   token: string,
-  audience: Audience = 'api',
+  audience: Audience | readonly Audience[] = 'api',
 ): Promise<Claims> {
   let payload: unknown;
   try {
-    payload = await verify(token, secret, { alg: ALGORITHM, aud: audience });
+    payload = await verify(token, secret, {
+      alg: ALGORITHM,
+      aud: typeof audience === 'string' ? audience : [...audience],
+    });
   } catch (err) {
     throw ApiError.unauthorized(`Invalid token: ${describeJwtError(err)}`);
   }

@@ -100,12 +100,19 @@ export function defineRoute<
   return spec as unknown as Route;
 }
 
+/** Admits or refuses an `embed` session on a route (modules/embed): throws the 401/403 that applies. */
+export interface EmbedAuthorizer {
+  authorize(input: { route: Route; session: Session; origin: string | undefined }): Promise<void>;
+}
+
 export interface MountDeps {
   db: Database;
   dbKind: DatabaseKind;
   config: Config;
   logger: Logger;
   storage?: DocumentStorage;
+  /** Without it, `embed` tokens are refused everywhere. */
+  embed?: EmbedAuthorizer;
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
