@@ -58,6 +58,15 @@ describe('loadConfig', () => {
     expect(p.NODE_ENV).toMatch(/staging/);
     expect(problems({ PORT: '70000' }).PORT).toMatch(/65535/);
     expect(problems({ STORAGE_DIR: 'a\0b' }).STORAGE_DIR).toMatch(/NUL/);
+    expect(problems({ TAX_SERVICE_URL: 'ftp://x' }).TAX_SERVICE_URL).toMatch(/http/);
+    expect(problems({ TAX_SERVICE_TIMEOUT_MS: '0' }).TAX_SERVICE_TIMEOUT_MS).toMatch(/between/);
+  });
+
+  it('reads the external tax service', () => {
+    expect(loadConfig({})).toMatchObject({ taxServiceUrl: undefined, taxServiceTimeoutMs: 10_000 });
+    expect(
+      loadConfig({ TAX_SERVICE_URL: 'http://127.0.0.1:9/taxes', TAX_SERVICE_TIMEOUT_MS: '250' }),
+    ).toMatchObject({ taxServiceUrl: 'http://127.0.0.1:9/taxes', taxServiceTimeoutMs: 250 });
   });
 
   it('refuses to run production without a real JWT_SECRET', () => {

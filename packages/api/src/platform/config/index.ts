@@ -16,6 +16,10 @@ export interface Config {
   dataDir: string;
   /** Root of the document storage (invoice and statement PDFs); default `<dataDir>/documents`. */
   storageDir: string;
+  /** The external tax service (External Tax Integration Required); unset: none configured. */
+  taxServiceUrl: string | undefined;
+  /** How long a tax service request may take before the invoice stays pending. */
+  taxServiceTimeoutMs: number;
   jwtSecret: string;
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: LogLevel;
@@ -59,6 +63,20 @@ const envSchema = z.object({
   STORAGE_DIR: optional(
     z.string().refine((v) => !v.includes('\0'), { error: 'must be a folder path (no NUL character)' }),
   ),
+  TAX_SERVICE_URL: optional(
+    z.string().refine((v) => /^https?:\/\/.+/.test(v) && URL.canParse(v), {
+      error: 'must be an http:// or https:// URL',
+    }),
+  ),
+  TAX_SERVICE_TIMEOUT_MS: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+$/, { error: (i) => `must be a whole number of milliseconds, got "${String(i.input)}"` })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 600_000, { error: 'must be between 1 and 600000' })
+      .optional(),
+  ),
   JWT_SECRET: optional(z.string().min(16, { error: 'must be at least 16 characters long' })),
   NODE_ENV: optional(
     z.enum(['development', 'test', 'production'], {
@@ -99,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? './.data',
     storageDir: e.STORAGE_DIR ?? `${(e.DATA_DIR ?? './.data').replace(/\/+$/, '')}/documents`,
+    taxServiceUrl: e.TAX_SERVICE_URL,
+    taxServiceTimeoutMs: (e.TAX_SERVICE_TIMEOUT_MS as number | undefined) ?? 10_000,
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     nodeEnv,
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? (nodeEnv === 'test' ? 'silent' : 'info'),
