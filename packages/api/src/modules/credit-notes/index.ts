@@ -84,6 +84,7 @@ async function linesFor(
             sum(it.tax_amount)::text as tax
           from invoice_items it join invoices c on c.distributor_id = it.distributor_id and c.id = it.invoice_id
           where c.distributor_id = ${invoice.distributorId} and c.credited_invoice_id = ${invoice.id} and c.type = 'CREDIT' and c.status <> 'CANCELED'
+            and it.product_type <> 'CREDIT'
           group by it.line_no`,
       )
     ).map((r) => [Number(r.line_no), r]),

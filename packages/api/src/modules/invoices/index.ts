@@ -5,6 +5,7 @@
  */
 import { cancelInvoice, Decimal, formatAmount, linkToInvoice } from '@cascade/billing-core';
 import {
+  INVOICE_SOURCES,
   INVOICE_STAGES,
   INVOICE_STATUSES,
   INVOICE_TYPES,
@@ -12,6 +13,7 @@ import {
   invoices,
   invoiceTaxes,
   queryRows,
+  type Transaction,
   tenantScope,
 } from '@cascade/db';
 import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
@@ -19,8 +21,10 @@ import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
+import type { Session } from '../../platform/tenancy';
 import { amountInput, dateInput, idInput, ledgerOutcomeSchema, runCommand, today } from '../ledger/command';
-import { readInvoices } from '../ledger/store';
+import { readAccounts, readInvoices } from '../ledger/store';
+import { createDraft, issueDraft, manualInvoiceBody, manualInvoiceRoutes } from './manual';
 
 const MONEY_ROLES = ['ADMIN', 'BILLING_MANAGER'] as const;
 const moneyGuard = { roles: MONEY_ROLES, orgKinds: ['DISTRIBUTOR', 'RESELLER'] as const };
@@ -130,6 +134,9 @@ const detailSchema = invoiceSchema
         unitPrice: z.string(),
         amount: z.string(),
         taxAmount: z.string(),
+        creditableQuantity: z
+          .string()
+          .describe('What a credit note may still credit of this line (quantity); "0" on a credit.'),
       }),
     ),
     taxes: z.array(
@@ -160,10 +167,228 @@ const detailSchema = invoiceSchema
         z.object({ id: z.string(), number: z.string().nullable(), total: z.string(), status: z.string() }),
       )
       .describe('Credit invoices issued against this debit invoice.'),
+    creditable: z
+      .string()
+      .describe(
+        'What credit notes may still credit on this invoice: its total less its credits; "0" on drafts, credits and canceled invoices.',
+      ),
+    source: z.enum(INVOICE_SOURCES),
+    pendingError: z.string().nullable(),
   })
   .meta({ id: 'InvoiceDetail' });
 
+export type InvoiceDetail = z.infer<typeof detailSchema>;
+
+/** One invoice as the detail route answers it; 404 when the tenant cannot see it. */
+export async function readInvoiceDetail(
+  tx: Transaction,
+  session: Session,
+  id: string,
+): Promise<InvoiceDetail> {
+  const [row] = await tx
+    .select({ ...columns, source: invoices.source, pendingError: invoices.pendingError })
+    .from(invoices)
+    .where(and(tenantScope(invoices, session.tenant), eq(invoices.id, id)))
+    .limit(1);
+  if (!row) throw new ApiError('not_found', `Invoice ${id} not found`, { id: 'No such invoice' });
+  const d = session.tenant.distributorId;
+  const money = (v: string) => formatAmount(v, row.currency);
+  const items = await tx
+    .select()
+    .from(invoiceItems)
+    .where(and(eq(invoiceItems.distributorId, d), eq(invoiceItems.invoiceId, row.id)))
+    .orderBy(asc(invoiceItems.lineNo));
+  const taxes = await tx
+    .select()
+    .from(invoiceTaxes)
+    .where(and(eq(invoiceTaxes.distributorId, d), eq(invoiceTaxes.invoiceId, row.id)))
+    .orderBy(asc(invoiceTaxes.lineNo));
+  const links = await queryRows<{
+    id: string;
+    source: string;
+    sourceId: string | null;
+    debitInvoiceId: string;
+    amount: string;
+    reversesId: string | null;
+  }>(
+    tx,
+    sql`select id, source, coalesce(payment_id, credit_invoice_id) as "sourceId",
+        debit_invoice_id as "debitInvoiceId", amount::text as amount, reverses_allocation_id as "reversesId"
+      from allocations where distributor_id = ${d}
+        and (debit_invoice_id = ${row.id} or credit_invoice_id = ${row.id})
+      order by created_at, id collate "C"`,
+  );
+  const credits = await tx
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      total: invoices.total,
+      status: invoices.status,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.distributorId, d), eq(invoices.creditedInvoiceId, row.id)))
+    .orderBy(asc(invoices.invoiceDate), asc(invoices.id));
+  // What earlier credit notes took of each line (the credit-notes route counts the same); an amount
+  // credit's one line (product type CREDIT) is no line of this invoice.
+  const creditedLines = new Map(
+    (
+      await queryRows<{ line_no: number; quantity: string }>(
+        tx,
+        sql`select it.line_no, sum(it.quantity)::text as quantity
+          from invoice_items it join invoices c on c.distributor_id = it.distributor_id and c.id = it.invoice_id
+          where c.distributor_id = ${d} and c.credited_invoice_id = ${row.id} and c.type = 'CREDIT'
+            and c.status <> 'CANCELED' and it.product_type <> 'CREDIT'
+          group by it.line_no`,
+      )
+    ).map((r) => [Number(r.line_no), new Decimal(r.quantity)]),
+  );
+  const open = row.type === 'DEBIT' && row.stage === 'ISSUED' && row.status !== 'CANCELED';
+  const creditedTotal = credits
+    .filter((c) => c.status !== 'CANCELED')
+    .reduce((sum, c) => sum.plus(c.total), new Decimal(0));
+  const creditable = open ? Decimal.max(new Decimal(row.total).minus(creditedTotal), 0) : new Decimal(0);
+  return {
+    ...out(row as Row, session.tenant.orgId),
+    source: row.source,
+    pendingError: row.pendingError,
+    items: items.map((i) => ({
+      lineNo: i.lineNo,
+      productType: i.productType,
+      productName: i.productName,
+      description: i.description,
+      periodStart: i.periodStart,
+      periodEnd: i.periodEnd,
+      quantity: i.quantity,
+      unit: i.unit,
+      unitPrice: i.unitPrice,
+      amount: money(i.amount),
+      taxAmount: money(i.taxAmount),
+      creditableQuantity: open
+        ? Decimal.max(new Decimal(i.quantity).minus(creditedLines.get(i.lineNo) ?? 0), 0).toFixed()
+        : '0',
+    })),
+    taxes: taxes.map((t) => ({
+      code: t.code,
+      type: t.type,
+      percent: t.percent,
+      base: money(t.base),
+      amount: money(t.amount),
+    })),
+    links: links.map((l) => ({ ...l, amount: money(l.amount) })),
+    creditNotes: credits.map((c) => ({ ...c, total: money(c.total) })),
+    creditable: money(creditable.toFixed()),
+  };
+}
+
+const linkSourceSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['PAYMENT', 'CREDIT_INVOICE']),
+    label: z.string().describe('The credit invoice number, or the payment method and reference.'),
+    date: z.string(),
+    amount: z.string(),
+    remaining: z.string().describe('What is left of it to link.'),
+  })
+  .meta({ id: 'LinkSource' });
+
 export const invoiceRoutes = [
+  // Static paths before `/invoices/:id`.
+  ...manualInvoiceRoutes,
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/invoices',
+    summary: 'Draft a manual invoice to one of your clients (a proforma: no number, in no balance)',
+    description:
+      'Lines of description, quantity, unit price and taxes; amounts and taxes are computed here. Issue it with POST /api/v1/invoices/{id}/issue.',
+    tags: ['invoices'],
+    auth: moneyGuard,
+    status: 201,
+    request: { body: manualInvoiceBody },
+    response: detailSchema,
+    async handler({ session, body, withTenant }) {
+      return withTenant(async (tx) => readInvoiceDetail(tx, session, await createDraft(tx, session, body)));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/invoices/:id/issue',
+    summary: 'Issue a draft invoice: number it and add it to the client’s balance',
+    description:
+      'Numbered from the issuer’s gapless counter; money already on the balance settles it at once (oldest first). Issuing an issued invoice changes nothing and answers it as it is.',
+    tags: ['invoices'],
+    auth: moneyGuard,
+    moneyMoving: true,
+    request: { params: idParam, body: z.strictObject({}).optional() },
+    response: detailSchema,
+    async handler({ session, params, withTenant, requestId }) {
+      return withTenant(async (tx) => {
+        await issueDraft(tx, session, requestId, params.id);
+        return readInvoiceDetail(tx, session, params.id);
+      });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/invoices/:id/link-sources',
+    summary: 'Payments and credit invoices of the invoice’s account with money left to link to it',
+    tags: ['invoices'],
+    auth: moneyGuard,
+    request: { params: idParam },
+    response: z.object({
+      balance: z.string().describe('What the account holds: no link can exceed it.'),
+      currency: z.string(),
+      rows: z.array(linkSourceSchema),
+    }),
+    async handler({ session, params, withTenant }) {
+      return withTenant(async (tx) => {
+        const invoice = (await readInvoices(tx, session.tenant, [params.id], 'id')).get(params.id)!;
+        const account = (await readAccounts(tx, session.tenant, [invoice.accountId], 'id')).get(
+          invoice.accountId,
+        )!;
+        const d = invoice.distributorId;
+        const rows = await queryRows<{
+          id: string;
+          kind: 'PAYMENT' | 'CREDIT_INVOICE';
+          label: string;
+          date: string;
+          amount: string;
+          linked: string;
+        }>(
+          tx,
+          sql`select * from (
+              select p.id, 'PAYMENT' as kind, trim(p.method || ' ' || coalesce(p.reference, '')) as label,
+                p.payment_date::text as date, p.amount::text as amount,
+                (select coalesce(sum(a.amount), 0)::text from allocations a
+                  where a.distributor_id = p.distributor_id and a.payment_id = p.id) as linked
+              from payments p where p.distributor_id = ${d} and p.account_id = ${account.id}
+              union all
+              select i.id, 'CREDIT_INVOICE', coalesce(i.number, i.id), i.invoice_date::text, i.total::text,
+                (select coalesce(sum(a.amount), 0)::text from allocations a
+                  where a.distributor_id = i.distributor_id and a.credit_invoice_id = i.id)
+              from invoices i where i.distributor_id = ${d} and i.account_id = ${account.id}
+                and i.type = 'CREDIT' and i.stage = 'ISSUED' and i.status <> 'CANCELED'
+            ) s order by date desc, id collate "C" limit 1000`,
+        );
+        const money = (v: Decimal | string) => formatAmount(v, account.currency);
+        return {
+          balance: money(account.balance),
+          currency: account.currency,
+          rows: rows
+            .map((r) => ({ ...r, remaining: new Decimal(r.amount).minus(r.linked) }))
+            .filter((r) => r.remaining.greaterThan(0))
+            .slice(0, 200)
+            .map((r) => ({
+              id: r.id,
+              kind: r.kind,
+              label: r.label,
+              date: r.date,
+              amount: money(r.amount),
+              remaining: money(r.remaining),
+            })),
+        };
+      });
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/api/v1/invoices',
@@ -221,76 +446,7 @@ export const invoiceRoutes = [
     request: { params: idParam },
     response: detailSchema,
     async handler({ session, params, withTenant }) {
-      return withTenant(async (tx) => {
-        const [row] = await tx
-          .select(columns)
-          .from(invoices)
-          .where(and(tenantScope(invoices, session.tenant), eq(invoices.id, params.id)))
-          .limit(1);
-        if (!row) throw ApiError.notFound('Invoice');
-        const d = session.tenant.distributorId;
-        const money = (v: string) => formatAmount(v, row.currency);
-        const items = await tx
-          .select()
-          .from(invoiceItems)
-          .where(and(eq(invoiceItems.distributorId, d), eq(invoiceItems.invoiceId, row.id)))
-          .orderBy(asc(invoiceItems.lineNo));
-        const taxes = await tx
-          .select()
-          .from(invoiceTaxes)
-          .where(and(eq(invoiceTaxes.distributorId, d), eq(invoiceTaxes.invoiceId, row.id)))
-          .orderBy(asc(invoiceTaxes.lineNo));
-        const links = await queryRows<{
-          id: string;
-          source: string;
-          sourceId: string | null;
-          debitInvoiceId: string;
-          amount: string;
-          reversesId: string | null;
-        }>(
-          tx,
-          sql`select id, source, coalesce(payment_id, credit_invoice_id) as "sourceId",
-              debit_invoice_id as "debitInvoiceId", amount::text as amount, reverses_allocation_id as "reversesId"
-            from allocations where distributor_id = ${d}
-              and (debit_invoice_id = ${row.id} or credit_invoice_id = ${row.id})
-            order by created_at, id collate "C"`,
-        );
-        const credits = await tx
-          .select({
-            id: invoices.id,
-            number: invoices.number,
-            total: invoices.total,
-            status: invoices.status,
-          })
-          .from(invoices)
-          .where(and(eq(invoices.distributorId, d), eq(invoices.creditedInvoiceId, row.id)))
-          .orderBy(asc(invoices.invoiceDate), asc(invoices.id));
-        return {
-          ...out(row as Row, session.tenant.orgId),
-          items: items.map((i) => ({
-            lineNo: i.lineNo,
-            productType: i.productType,
-            productName: i.productName,
-            description: i.description,
-            periodStart: i.periodStart,
-            periodEnd: i.periodEnd,
-            quantity: i.quantity,
-            unit: i.unit,
-            unitPrice: i.unitPrice,
-            amount: money(i.amount),
-            taxAmount: money(i.taxAmount),
-          })),
-          taxes: taxes.map((t) => ({
-            code: t.code,
-            type: t.type,
-            percent: t.percent,
-            base: money(t.base),
-            amount: money(t.amount),
-          })),
-          links: links.map((l) => ({ ...l, amount: money(l.amount) })),
-          creditNotes: credits.map((c) => ({ ...c, total: money(c.total) })),
-        };
-      });
+      return withTenant((tx) => readInvoiceDetail(tx, session, params.id));
     },
   }),
   defineRoute({
