@@ -47,13 +47,17 @@ import {
   VAT_PERCENT,
 } from './catalog';
 import { accountIdOf, buildDemoLedger, issuerOf } from './demo';
+import { type DemoEmbedKeyOptions, seedDemoEmbedKey } from './embed';
 
 export { seedBulkInvoiceLines } from './bulk';
 export * from './catalog';
+export * from './embed';
 
 export interface SeedOptions {
   /** Also make sure reseller-standard has this many bulk invoice lines (for benchmarks). */
   invoiceLines?: number;
+  /** The demo portal's API key (seed/embed.ts): its pepper and origins; false leaves it out. */
+  embedKey?: DemoEmbedKeyOptions | false;
 }
 
 export interface SeedResult {
@@ -88,6 +92,7 @@ export async function seedDemo(db: Database, opts: SeedOptions = {}): Promise<Se
     await insertDemo(tx);
     return true;
   });
+  if (opts.embedKey !== false) await seedDemoEmbedKey(db, opts.embedKey);
   const bulkLinesAdded = opts.invoiceLines ? await seedBulkInvoiceLines(db, opts.invoiceLines) : 0;
   return { created, bulkLinesAdded };
 }
