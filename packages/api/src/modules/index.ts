@@ -2,6 +2,7 @@ import type { Route } from '../platform/routes';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { billingPreviewRoutes } from './billing-preview';
+import { billingProfileRoutes } from './billing-profiles';
 import { billingRunRoutes } from './billing-runs';
 import { cashDeskRoutes } from './cash-desks';
 import { creditNoteRoutes } from './credit-notes';
@@ -13,7 +14,9 @@ import { invoiceTypeRoutes } from './invoice-types';
 import { invoiceRoutes } from './invoices';
 import { ledgerRoutes } from './ledger';
 import { organizationRoutes } from './organizations';
+import { paymentMethodRoutes } from './payment-methods';
 import { profileOptionRoutes } from './profile-options';
+import { subscriptionRoutes } from './subscriptions';
 
 /** The route table: every module's routes. A new module adds its array here. */
 export const routes: readonly Route[] = [
@@ -31,5 +34,8 @@ export const routes: readonly Route[] = [
   ...ledgerRoutes,
   ...cashDeskRoutes,
   ...auditRoutes,
+  ...subscriptionRoutes,
+  ...paymentMethodRoutes,
+  ...billingProfileRoutes,
   ...embedRoutes,
 ];
