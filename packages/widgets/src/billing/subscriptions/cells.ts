@@ -1,0 +1,53 @@
+// Cells of the account-side lists, as plain DOM (AG Grid renders them without Vue): a "Default"
+// badge and a row's action buttons, each offered only when the row allows it.
+import type { GridBlockRequest } from '@cascade/ui';
+
+export interface RowAction<T> {
+  label: string;
+  testid: string;
+  /** Offered for this row? (Not offered at all to a user who may not act.) */
+  show: (row: T) => boolean;
+  run: (row: T) => void;
+  danger?: boolean;
+}
+
+export function actionsCell<T>(actions: RowAction<T>[]) {
+  return (params: { data?: T }): HTMLElement | string => {
+    const row = params.data;
+    if (!row) return '';
+    const box = document.createElement('div');
+    box.className = 'cx-lg-actions';
+    for (const action of actions) {
+      if (!action.show(row)) continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = `cx-button cx-button--small${action.danger ? ' cx-button--ghost' : ''}`;
+      button.textContent = action.label;
+      button.dataset.testid = action.testid;
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        action.run(row);
+      });
+      box.append(button);
+    }
+    return box;
+  };
+}
+
+export function defaultBadge(params: { value?: unknown }): HTMLElement | string {
+  if (params.value !== true) return '';
+  const badge = document.createElement('span');
+  badge.className = 'cx-lg-default';
+  badge.textContent = 'Default';
+  return badge;
+}
+
+/** The grid's first sort, if the list can sort by that column. */
+export function sortOf(
+  block: GridBlockRequest,
+  sortable: readonly string[],
+): { sort?: string; order?: 'asc' | 'desc' } {
+  const first = block.sortModel[0];
+  if (!first || !sortable.includes(first.colId)) return {};
+  return { sort: first.colId, order: first.sort };
+}
