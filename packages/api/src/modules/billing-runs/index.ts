@@ -11,7 +11,10 @@ import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination
 import { defineRoute } from '../../platform/routes';
 import { isoDateSchema, previewInvoiceSchema } from '../billing-preview/schema';
 import { loadBillingOptions } from '../profile-options';
+import { applyVacations } from '../subscription-changes/run-effects';
+import { taxProviderFrom } from './external-tax';
 import { loadBatch, loadCatalog, planBatches } from './load';
+import { retryTaxRoutes } from './retry-taxes';
 import { type BillingRunRow, createOrResumeRun, generateBatch, launchBillingRun, preferIndexes } from './run';
 
 export {
@@ -100,11 +103,12 @@ export const billingRunRoutes = [
     status: 202,
     request: { body: dateBody },
     response: runSchema,
-    async handler({ session, body, withTenant, db, requestId }) {
+    async handler({ session, body, withTenant, db, requestId, config }) {
       const { run } = await withTenant((tx) =>
         createOrResumeRun(tx, session.tenant, body.invoiceDate, session.userId, requestId),
       );
-      if (run.status === 'QUEUED') launchBillingRun(db, session.tenant, run.id);
+      if (run.status === 'QUEUED')
+        launchBillingRun(db, session.tenant, run.id, { taxProvider: taxProviderFrom(config) });
       return view(run);
     },
   }),
@@ -265,6 +269,7 @@ export const billingRunRoutes = [
         let invoiceCount = 0;
         for (const batch of batches) {
           const input = await loadBatch(tx, d, batch.orgs, catalog);
+          await applyVacations(tx, d, input);
           for (const { invoice: inv, channel } of generateBatch(input, body.invoiceDate, stored.options)) {
             invoiceCount += 1;
             const t = totals.get(inv.currency) ?? {
@@ -332,4 +337,6 @@ export const billingRunRoutes = [
       });
     },
   }),
+  // External Tax Integration: issue a pending invoice once the tax service answers.
+  ...retryTaxRoutes,
 ];

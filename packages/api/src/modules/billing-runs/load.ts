@@ -380,12 +380,13 @@ export async function loadBatch(
     org_id: string;
     reseller_id: string | null;
     currency: string;
+    parent_account_id: string | null;
   }>(
     tx,
     sql`with buyers as materialized (select jsonb_array_elements_text(${buyers}::jsonb) as org)
         select a.* from buyers cross join lateral (
-          select id, org_id, reseller_id, currency from accounts
-          where distributor_id = ${d} and issuer_org_id = ${d} and org_id = buyers.org and parent_account_id is null
+          select id, org_id, reseller_id, currency, parent_account_id from accounts
+          where distributor_id = ${d} and issuer_org_id = ${d} and org_id = buyers.org
           offset 0) a`,
   );
   const specials = await queryRows<{ org_id: string; product_id: string; price: string }>(
@@ -400,7 +401,8 @@ export async function loadBatch(
   const accounts = new Map<string, ClientAccount>();
   for (const a of accountRows) {
     const acc = { id: a.id, orgId: a.org_id, resellerId: a.reseller_id, currency: a.currency };
-    accountOf.set(`${a.org_id}\u0000${a.currency}`, acc);
+    // A direct client's subscription may sit on a child account (moved there by a transfer).
+    if (a.parent_account_id === null) accountOf.set(`${a.org_id}\u0000${a.currency}`, acc);
     accounts.set(a.id, acc);
   }
   const special = new Map(specials.map((s) => [`${s.org_id}\u0000${s.product_id}`, s.price]));

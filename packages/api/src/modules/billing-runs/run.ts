@@ -15,6 +15,7 @@ import {
   type BillingOptions,
   type GeneratedInvoice,
   generateInvoices,
+  type TaxProvider,
 } from '@cascade/billing-core';
 import {
   billingRuns,
@@ -29,6 +30,8 @@ import { writeAudit } from '../../platform/audit';
 import type { Session } from '../../platform/tenancy';
 import { settleAccounts } from '../ledger';
 import { loadBillingOptions } from '../profile-options';
+import { applyVacations } from '../subscription-changes/run-effects';
+import { quoteBatchTaxes } from './external-tax';
 import { type Batch, type BatchInput, type Catalog, loadBatch, loadCatalog, planBatches } from './load';
 import { type NumberingRule, type ToWrite, writeInvoices } from './write';
 
@@ -39,6 +42,8 @@ export interface RunHooks {
   batchSize?: number;
   /** Called after each committed batch (tests simulate a crash by throwing). */
   afterBatch?: (index: number) => void | Promise<void>;
+  /** The external tax service (External Tax Integration Required); null: none configured. */
+  taxProvider?: TaxProvider | null;
 }
 
 const DEFAULT_BATCH = 2000;
@@ -150,7 +155,7 @@ export function launchBillingRun(db: Database, tenant: Tenant, runId: string, ho
  * For a process starting up: runs left QUEUED or RUNNING by a process that died are queued again
  * and processed here (they rescan from the start, so nothing is issued twice). Returns their ids.
  */
-export async function resumeInterruptedBillingRuns(db: Database): Promise<string[]> {
+export async function resumeInterruptedBillingRuns(db: Database, hooks: RunHooks = {}): Promise<string[]> {
   const stale = await withSystem(db, (tx) =>
     tx
       .select({ id: billingRuns.id, distributorId: billingRuns.distributorId, orgId: billingRuns.orgId })
@@ -167,7 +172,7 @@ export async function resumeInterruptedBillingRuns(db: Database): Promise<string
         .set({ status: 'QUEUED' })
         .where(and(eq(billingRuns.distributorId, run.distributorId), eq(billingRuns.id, run.id))),
     );
-    launchBillingRun(db, tenant, run.id);
+    launchBillingRun(db, tenant, run.id, hooks);
     resumed.push(run.id);
   }
   return resumed;
@@ -271,6 +276,7 @@ export async function runBillingRun(
         numbering,
         invoiceDate,
         userId: actor.userId,
+        taxProvider: hooks.taxProvider ?? null,
       });
       skipped.push(...result.skipped);
       issued += result.issued;
@@ -337,6 +343,7 @@ async function processBatch(
     numbering: NumberingRule;
     invoiceDate: string;
     userId: string;
+    taxProvider: TaxProvider | null;
   },
 ): Promise<{ issued: number; skipped: string[] }> {
   const d = tenant.distributorId;
@@ -346,8 +353,13 @@ async function processBatch(
         const t0 = performance.now();
         await preferIndexes(tx);
         const input = await loadBatch(tx, d, args.batch.orgs, args.catalog);
+        // Issue 9: vacation days are never charged (subscription-changes/run-effects.ts).
+        await applyVacations(tx, d, input);
         const t1 = performance.now();
-        const generated = generateBatch(input, args.invoiceDate, args.options);
+        let generated = generateBatch(input, args.invoiceDate, args.options);
+        // External Tax Integration: taxes from the tax service, or the invoice stays PENDING.
+        if (args.options.externalTaxIntegrationRequired)
+          generated = await quoteBatchTaxes(generated, input, args.catalog, args.taxProvider);
         const t2 = performance.now();
         const written = await writeInvoices(tx, {
           distributorId: d,
