@@ -7,6 +7,7 @@ import { billingRunRoutes } from './billing-runs';
 import { cashDeskRoutes } from './cash-desks';
 import { creditNoteRoutes } from './credit-notes';
 import { customerChargeRoutes } from './customer-charges';
+import { documentRoutes } from './documents';
 import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { invoiceStatusRoutes } from './invoice-statuses';
@@ -16,8 +17,6 @@ import { ledgerRoutes } from './ledger';
 import { organizationRoutes } from './organizations';
 import { paymentMethodRoutes } from './payment-methods';
 import { profileOptionRoutes } from './profile-options';
-import { revenueRecognitionRoutes } from './revenue-recognition';
-import { subscriptionChangeRoutes } from './subscription-changes';
 import { subscriptionRoutes } from './subscriptions';
 
 /** The route table: every module's routes. A new module adds its array here. */
@@ -32,12 +31,11 @@ export const routes: readonly Route[] = [
   ...billingRunRoutes,
   ...customerChargeRoutes,
   ...invoiceRoutes,
+  ...documentRoutes,
   ...creditNoteRoutes,
   ...ledgerRoutes,
   ...cashDeskRoutes,
   ...auditRoutes,
-  ...subscriptionChangeRoutes,
-  ...revenueRecognitionRoutes,
   ...subscriptionRoutes,
   ...paymentMethodRoutes,
   ...billingProfileRoutes,
