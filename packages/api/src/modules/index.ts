@@ -17,6 +17,8 @@ import { ledgerRoutes } from './ledger';
 import { organizationRoutes } from './organizations';
 import { paymentMethodRoutes } from './payment-methods';
 import { profileOptionRoutes } from './profile-options';
+import { revenueRecognitionRoutes } from './revenue-recognition';
+import { subscriptionChangeRoutes } from './subscription-changes';
 import { subscriptionRoutes } from './subscriptions';
 
 /** The route table: every module's routes. A new module adds its array here. */
@@ -36,6 +38,8 @@ export const routes: readonly Route[] = [
   ...ledgerRoutes,
   ...cashDeskRoutes,
   ...auditRoutes,
+  ...subscriptionChangeRoutes,
+  ...revenueRecognitionRoutes,
   ...subscriptionRoutes,
   ...paymentMethodRoutes,
   ...billingProfileRoutes,
