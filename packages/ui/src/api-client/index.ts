@@ -172,5 +172,6 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 }
 
+export * from './billing-accounts';
 export * from './endpoints';
 export * from './types';

@@ -53,6 +53,25 @@ export const billingSubModules: BillingSubModule[] = [
     component: defineAsyncComponent(() => import('./credit-notes/CreditNotesView.vue')),
     visibleFor: () => true,
   },
+  {
+    id: 'subscriptions',
+    label: 'Subscriptions',
+    component: defineAsyncComponent(() => import('./subscriptions/SubscriptionsView.vue')),
+    // Every role reads; writing is offered inside to ADMIN and BILLING_MANAGER only.
+    visibleFor: () => true,
+  },
+  {
+    id: 'payment-methods',
+    label: 'Payment Methods',
+    component: defineAsyncComponent(() => import('./payment-methods/PaymentMethodsView.vue')),
+    visibleFor: () => true,
+  },
+  {
+    id: 'billing-profiles',
+    label: 'Billing Profiles',
+    component: defineAsyncComponent(() => import('./billing-profiles/BillingProfilesView.vue')),
+    visibleFor: () => true,
+  },
 ];
 
 /** The sub-modules this user sees, in order. */
