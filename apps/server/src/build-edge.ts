@@ -4,6 +4,7 @@
  * the migrator are never reached at the edge, so they stay out of the bundle.
  */
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,24 @@ const nodeOnlyStubs: Plugin = {
   },
 };
 
+/**
+ * pdfkit's browser build resolves its PDF/A colour profile against `import.meta.url` when it loads,
+ * and workerd gives bundled modules no URL: give it a fixed one (the profile is only read for
+ * PDF/A documents, which we do not make).
+ */
+const pdfkitModuleUrl: Plugin = {
+  name: 'pdfkit-module-url',
+  setup(b) {
+    b.onLoad({ filter: /pdfkit[\\/]js[\\/]pdfkit\.browser\.mjs$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll(
+        'import.meta.url',
+        JSON.stringify('file:///bundle/pdfkit/js/pdfkit.browser.mjs'),
+      ),
+      loader: 'js',
+    }));
+  },
+};
+
 export async function buildEdge(outfile = EDGE_BUNDLE): Promise<string> {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
@@ -38,7 +57,7 @@ export async function buildEdge(outfile = EDGE_BUNDLE): Promise<string> {
     conditions: ['workerd', 'worker', 'import', 'module'],
     mainFields: ['module', 'main'],
     external: ['node:*', 'cloudflare:*'],
-    plugins: [nodeOnlyStubs],
+    plugins: [nodeOnlyStubs, pdfkitModuleUrl],
     minify: false,
     sourcemap: false,
     logLevel: 'warning',

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, signToken } from '@cascade/api';
 import { FIXTURE, seedFixture } from '@cascade/api/testing';
-import { openDatabase } from '@cascade/db';
+import { accounts, openDatabase, withSystem } from '@cascade/db';
 import { Miniflare } from 'miniflare';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,17 @@ describe.skipIf(!adminUrl)(
       // Migrate and seed from Node, as a deploy step would: the edge never migrates.
       const handle = await openDatabase({ url: dbUrl, max: 1 });
       await seedFixture(handle.db);
+      await withSystem(handle.db, (tx) =>
+        tx.insert(accounts).values({
+          distributorId: 'd1',
+          resellerId: FIXTURE.resellerA,
+          orgId: FIXTURE.customerA,
+          id: 'edge-acc',
+          issuerOrgId: FIXTURE.resellerA,
+          name: 'Customer of A (EUR)',
+          currency: 'EUR',
+        }),
+      );
       await handle.close();
 
       outfile = fileURLToPath(new URL(`../dist/edge-test/${name}.js`, import.meta.url));
@@ -89,6 +100,20 @@ describe.skipIf(!adminUrl)(
       });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    });
+
+    it('renders a PDF with pdfkit in workerd (no document storage at the edge: generated each time)', async () => {
+      const token = await signToken(secret, { sub: 'd1-ra-admin', org: FIXTURE.resellerA, roles: ['ADMIN'] });
+      const res = await mf.dispatchFetch(
+        'http://edge.test/api/v1/accounts/edge-acc/statement/pdf?from=2026-01-01&to=2026-01-31',
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.headers.get('x-document-source')).toBe('generated');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe('%PDF-');
+      expect(bytes.byteLength).toBeGreaterThan(1000);
     });
 
     it('uses the same configuration rules: production hides demo sign-in', async () => {
