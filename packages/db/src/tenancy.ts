@@ -29,10 +29,10 @@ export async function loadTenant(db: Queryable, orgId: string): Promise<Tenant |
  */
 export function withTenant<T>(db: Database, tenant: Tenant, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
+    // One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE` (as PostgREST does it).
     await tx.execute(
-      sql`select set_config('app.distributor_id', ${tenant.distributorId}, true), set_config('app.org_id', ${tenant.orgId}, true), set_config('app.org_kind', ${tenant.orgKind}, true)`,
+      sql`select set_config('app.distributor_id', ${tenant.distributorId}, true), set_config('app.org_id', ${tenant.orgId}, true), set_config('app.org_kind', ${tenant.orgKind}, true), set_config('role', 'cascade_app', true)`,
     );
-    await tx.execute(sql`set local role cascade_app`);
     return fn(tx);
   });
 }
