@@ -334,6 +334,24 @@ describe('manual invoices', () => {
     expect(detail.body).toMatchObject({ stage: 'PROFORMA', number: null });
   });
 
+  it('shows a draft to its seller only; its client sees it once issued', async () => {
+    const acc = await freshAccount();
+    const client = `inv-client-${n}`;
+    const d = (await draft(acc)).body as Detail;
+    const clientToken = await api.token(client, ['ADMIN']);
+    const listed = async () =>
+      (
+        (await get('/api/v1/invoices?direction=all', clientToken)).body as { rows: { id: string }[] }
+      ).rows.map((r) => r.id);
+    expect(await listed()).toEqual([]);
+    expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).status).toBe(404);
+    await post(`/api/v1/invoices/${d.id}/issue`, {});
+    expect(await listed()).toEqual([d.id]);
+    expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).body).toMatchObject({
+      direction: 'RECEIVED',
+    });
+  });
+
   it('offers the marketplace’s taxes to sellers only', async () => {
     const res = await get('/api/v1/invoices/taxes');
     expect(res.status).toBe(200);

@@ -190,7 +190,9 @@ export async function readInvoiceDetail(
     .from(invoices)
     .where(and(tenantScope(invoices, session.tenant), eq(invoices.id, id)))
     .limit(1);
-  if (!row) throw new ApiError('not_found', `Invoice ${id} not found`, { id: 'No such invoice' });
+  // A seller's draft is not shown to its client (as in the list).
+  if (!row || (row.stage !== 'ISSUED' && row.clientOrgId === session.tenant.orgId))
+    throw new ApiError('not_found', `Invoice ${id} not found`, { id: 'No such invoice' });
   const d = session.tenant.distributorId;
   const money = (v: string) => formatAmount(v, row.currency);
   const items = await tx
@@ -401,12 +403,14 @@ export const invoiceRoutes = [
       const me = session.tenant.orgId;
       const { offset, limit } = pageWindow(query);
       const where: SQL[] = [tenantScope(invoices, session.tenant)];
+      // A client sees what it received once issued: a seller's drafts are the seller's own.
+      const received = and(eq(invoices.orgId, me), eq(invoices.stage, 'ISSUED'));
       const mine =
         query.direction === 'received'
-          ? eq(invoices.orgId, me)
+          ? received
           : query.direction === 'issued'
             ? eq(invoices.issuerOrgId, me)
-            : or(eq(invoices.orgId, me), eq(invoices.issuerOrgId, me));
+            : or(received, eq(invoices.issuerOrgId, me));
       if (mine) where.push(mine);
       if (query.type) where.push(eq(invoices.type, query.type));
       if (query.status) where.push(eq(invoices.status, query.status));
