@@ -174,6 +174,49 @@ describe('admin SPA', () => {
     await expect.poll(() => page.getByLabel('Month Definition').inputValue()).toBe(after);
   });
 
+  it('refuses an Invoice PDF File Path that cannot be written, the message beside the field', async () => {
+    // Download an invoice PDF through the API: it lands at <Invoice PDF File Path>/distributor/<number>.pdf,
+    // a file where the form is then asked to put the folder.
+    const api = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${product.baseUrl}${path}`, init);
+      expect(res.status, path).toBe(200);
+      return res;
+    };
+    const { token } = (await (
+      await api('/api/v1/auth/demo-sign-in', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: distributorAdmin().id }),
+      })
+    ).json()) as { token: string };
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const { rows } = (await (
+      await api('/api/v1/invoices?direction=issued&stage=ISSUED&startRow=0&endRow=1', auth)
+    ).json()) as { rows: { id: string; number: string }[] };
+    const pdf = await api(`/api/v1/invoices/${rows[0]!.id}/pdf`, auth);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const { options } = (await (await api('/api/v1/profile-options', auth)).json()) as {
+      options: { invoicePdfFilePath: string };
+    };
+    const blocked = `${options.invoicePdfFilePath}/distributor/${rows[0]!.number}.pdf`;
+
+    const page = await newPage();
+    await signInAs(page, `${product.baseUrl}/admin/profile-options`, distributorAdmin());
+    const field = page.getByLabel('Invoice PDF File Path');
+    await field.fill(blocked);
+    await page.getByRole('button', { name: 'Save options' }).click();
+    const error = page.locator('[data-option="invoicePdfFilePath"] .cx-field-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('a file is in the way');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await page.locator('[data-option="invoicePdfFilePath"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-profile-options-storage-error');
+    await page.reload();
+    await expect
+      .poll(() => page.getByLabel('Invoice PDF File Path').inputValue())
+      .toBe(options.invoicePdfFilePath);
+  });
+
   it('shows the billing profile options read-only to a distributor user who is not an ADMIN', async () => {
     const page = await newPage();
     const user = pickUser(
