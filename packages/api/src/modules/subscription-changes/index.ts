@@ -10,6 +10,7 @@
  */
 import {
   accountTransferCredit,
+  activeRanges,
   addDays,
   BillingCoreError,
   changeOrder,
@@ -47,6 +48,7 @@ import { loadBillingOptions } from '../profile-options';
 import { type DocContext, type DocItem, type DocOut, issueCharge, issueCredit } from './documents';
 import {
   type BilledItem,
+  creditedWithin,
   type LineRow,
   loadBilledItems,
   loadLines,
@@ -229,7 +231,9 @@ function creditItem(
   currency: string,
   what: string,
 ): DocItem {
-  const capped = Decimal.min(amount, remainingOf(item));
+  // Days an earlier event already credited are not credited again; never more than remains.
+  const fresh = Decimal.max(amount.minus(creditedWithin(item, range, currency)), 0);
+  const capped = Decimal.min(fresh, remainingOf(item));
   return {
     subscriptionId,
     subscriptionLineId: item.subscriptionLineId,
@@ -436,52 +440,54 @@ export const subscriptionChangeRoutes = [
         const details: Record<string, unknown>[] = [];
         for (const line of lines) {
           const own = itemsOf(prep.items, line.id);
+          const covering = own.filter((i) => i.periodStart <= body.date && body.date <= i.periodEnd);
           const later = own.filter((i) => i.periodStart > body.date);
           if (later.length > 0) {
+            // A charge from a change made after this date, inside the same paid period.
+            const changed = later.find((i) => covering.some((c) => i.periodEnd <= c.periodEnd));
             throw unprocessable(
-              `Line ${line.id} is already billed for a later period (${later[0]!.periodStart} – ${later[0]!.periodEnd})`,
+              changed
+                ? `Line ${line.id} was changed on ${changed.periodStart}, after this date: disconnect on or after it`
+                : `Line ${line.id} is already billed for a later period (${later[0]!.periodStart} – ${later[0]!.periodEnd})`,
               'date',
               `The date is outside the paid period: on or after ${later[later.length - 1]!.periodStart}`,
             );
           }
-          const item = own.find((i) => i.periodStart <= body.date && body.date <= i.periodEnd);
-          if (!item) {
-            details.push({ lineId: line.id, billed: null, credit: '0' });
-            continue;
-          }
-          const r = rule('date', () =>
-            disconnectionCredit({
-              line: ratableOf(item, line),
+          if (covering.length === 0) details.push({ lineId: line.id, billed: null, credit: '0' });
+          // Every item billing the disconnection day: the period's charge, and a change order's.
+          for (const item of covering) {
+            const r = rule('date', () =>
+              disconnectionCredit({
+                line: ratableOf(item, line),
+                creditRule: line.creditRule,
+                billedPeriod: { start: item.periodStart, end: item.periodEnd },
+                billedAmount: item.amount,
+                disconnectionDate: body.date,
+                currency: account.currency,
+                options,
+              }),
+            );
+            const doc = r.creditedRange
+              ? creditItem(
+                  item,
+                  sub.id,
+                  r.credit,
+                  r.creditedRange,
+                  account.currency,
+                  `disconnected on ${body.date}`,
+                )
+              : null;
+            details.push({
+              lineId: line.id,
               creditRule: line.creditRule,
-              billedPeriod: { start: item.periodStart, end: item.periodEnd },
-              billedAmount: item.amount,
-              disconnectionDate: body.date,
-              currency: account.currency,
-              options,
-            }),
-          );
-          details.push({
-            lineId: line.id,
-            creditRule: line.creditRule,
-            prorataRule: line.prorataRule,
-            invoiceId: item.invoiceId,
-            billed: fmt(new Decimal(item.amount), account.currency),
-            kept: fmt(r.kept, account.currency),
-            credit: fmt(r.credit, account.currency),
-            creditedRange: r.creditedRange,
-          });
-          if (r.creditedRange && r.credit.greaterThan(0)) {
-            credits.push({
-              item,
-              doc: creditItem(
-                item,
-                sub.id,
-                r.credit,
-                r.creditedRange,
-                account.currency,
-                `disconnected on ${body.date}`,
-              ),
+              prorataRule: line.prorataRule,
+              invoiceId: item.invoiceId,
+              billed: fmt(new Decimal(item.amount), account.currency),
+              kept: fmt(r.kept, account.currency),
+              credit: fmt(doc ? doc.amount : new Decimal(0), account.currency),
+              creditedRange: r.creditedRange,
             });
+            if (doc && doc.amount.greaterThan(0)) credits.push({ item, doc });
           }
         }
         const documents = await issueCredits(prep, credits, 'subscription.disconnection.credit');
@@ -570,6 +576,16 @@ export const subscriptionChangeRoutes = [
           sub.distributorId,
           lines.map((l) => l.productId),
         );
+        const vacations = await queryRows<{
+          subscription_line_id: string | null;
+          start: string;
+          end: string;
+        }>(
+          tx,
+          sql`select subscription_line_id, event_date::text as start, end_date::text as "end" from subscription_events
+            where distributor_id = ${sub.distributorId} and subscription_id = ${sub.id} and kind = 'VACATION'`,
+        );
+
         for (const line of lines) {
           const item = paidPeriodOf(line, prep.items, body.date, 'date', true);
           if (item.periodStart >= body.date)
@@ -609,7 +625,17 @@ export const subscriptionChangeRoutes = [
           }
           if (body.date <= item.periodEnd) {
             const range = { start: body.date, end: item.periodEnd };
-            const amount = chargeFor(ratable, range, account.currency, options);
+            // Vacation days stay uncharged on the new account too.
+            const own = vacations
+              .filter((v) => v.subscription_line_id === null || v.subscription_line_id === line.id)
+              .map((v) => ({ start: v.start, end: v.end }));
+            const parts = activeRanges(range, own);
+            // The flat discount applies once: only when the range is charged in one piece.
+            const priced = parts.length === 1 ? ratable : { ...ratable, flatDiscount: null };
+            const amount = parts.reduce(
+              (sum, part) => sum.plus(chargeFor(priced, part, account.currency, options)),
+              new Decimal(0),
+            );
             charges.push({
               ...creditItem(item, sub.id, amount, range, account.currency, ''),
               description: item.description,
@@ -699,7 +725,7 @@ export const subscriptionChangeRoutes = [
             after,
             changeDate: body.date,
             currentPeriod: { start: item.periodStart, end: item.periodEnd },
-            billedAmount: remainingOf(item),
+            billedAmount: item.amount,
             currency: account.currency,
             options,
           }),
@@ -851,7 +877,7 @@ export const subscriptionChangeRoutes = [
             const r = vacationCredit({
               line: ratableOf(item, line),
               billedPeriod: range,
-              billedAmount: remainingOf(item),
+              billedAmount: item.amount,
               vacation,
               currency: account.currency,
               options,

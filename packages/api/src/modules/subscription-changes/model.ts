@@ -4,7 +4,14 @@
  * and what its issuer already billed for each line (issued, non-canceled debit items, each with
  * what earlier credits already took from it).
  */
-import { Decimal, type RatableLine, type TaxDefinition } from '@cascade/billing-core';
+import {
+  Decimal,
+  daysInRange,
+  overlap,
+  type RatableLine,
+  roundAmount,
+  type TaxDefinition,
+} from '@cascade/billing-core';
 import { queryRows, subscriptions, type Tenant, type Transaction, tenantScope } from '@cascade/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
@@ -66,6 +73,8 @@ export interface BilledItem {
   /** Already credited from this item by earlier credit invoices (amount, tax). */
   creditedAmount: string;
   creditedTax: string;
+  /** Those earlier credits, each with the days it credited. */
+  credits: { start: string; end: string; amount: string }[];
 }
 
 /** The subscription, locked; 404 when the caller cannot see it. */
@@ -139,11 +148,14 @@ export async function loadBilledItems(
         it.tax_amount::text as "taxAmount", it.end_customer_org_id as "endCustomerOrgId",
         it.unit_cost::text as "unitCost", it.pricing_strategy as "pricingStrategy",
         it.markup_percent::text as "markupPercent", it.srp::text as srp,
-        coalesce(c.amount, 0)::text as "creditedAmount", coalesce(c.tax, 0)::text as "creditedTax"
+        coalesce(c.amount, 0)::text as "creditedAmount", coalesce(c.tax, 0)::text as "creditedTax",
+        coalesce(c.credits, '[]'::json) as credits
       from invoice_items it
       join invoices i on i.distributor_id = it.distributor_id and i.id = it.invoice_id
       left join lateral (
-        select sum(ci.amount) as amount, sum(ci.tax_amount) as tax
+        select sum(ci.amount) as amount, sum(ci.tax_amount) as tax,
+          json_agg(json_build_object('start', ci.period_start::text, 'end', ci.period_end::text,
+            'amount', ci.amount::text)) as credits
         from invoices cr join invoice_items ci on ci.distributor_id = cr.distributor_id and ci.invoice_id = cr.id
         where cr.distributor_id = ${d} and cr.credited_invoice_id = i.id and cr.type = 'CREDIT'
           and cr.status <> 'CANCELED' and ci.subscription_line_id = it.subscription_line_id
@@ -170,6 +182,24 @@ export function ratableOf(item: BilledItem, line: LineRow): RatableLine {
 /** What can still be credited on an item: its amount less earlier credits. */
 export function remainingOf(item: BilledItem): Decimal {
   return Decimal.max(new Decimal(item.amount).minus(item.creditedAmount), 0);
+}
+
+/**
+ * What earlier credits of an item already gave back for the days of `range` (each credit spread
+ * evenly over its own days), so a later event never credits the same day twice.
+ */
+export function creditedWithin(
+  item: BilledItem,
+  range: { start: string; end: string },
+  currency: string,
+): Decimal {
+  let total = new Decimal(0);
+  for (const c of item.credits ?? []) {
+    const o = overlap(c, range);
+    if (!o) continue;
+    total = total.plus(new Decimal(c.amount).times(daysInRange(o)).dividedBy(daysInRange(c)));
+  }
+  return roundAmount(total, currency);
 }
 
 /** The item's tax in proportion to a credited amount, never more than its tax not yet credited. */
