@@ -10,8 +10,15 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-export const UI_NAMES = ['storefront', 'admin'] as const;
+export const UI_NAMES = ['storefront', 'admin', 'embed'] as const;
 export type UiName = (typeof UI_NAMES)[number];
+
+/** Where each UI lives and the file its build writes (the embed script serves the portal demo). */
+const UI_BUILDS: Record<UiName, { dir: string; built: string }> = {
+  storefront: { dir: 'apps/storefront', built: 'dist/index.html' },
+  admin: { dir: 'apps/admin', built: 'dist/index.html' },
+  embed: { dir: 'packages/embed', built: 'dist/cascade-embed.iife.js' },
+};
 
 /** The newest modification time under `path` (files only; skips node_modules, dist, dot files). */
 function newest(path: string): number {
@@ -29,8 +36,8 @@ function newest(path: string): number {
 export function staleUis(): UiName[] {
   const shared = Math.max(...['packages/ui', 'packages/widgets'].map((p) => newest(join(repo, p))));
   return UI_NAMES.filter((name) => {
-    const app = join(repo, 'apps', name);
-    const built = join(app, 'dist', 'index.html');
+    const app = join(repo, UI_BUILDS[name].dir);
+    const built = join(app, UI_BUILDS[name].built);
     if (!existsSync(built)) return true;
     const sources = Math.max(
       newest(join(app, 'src')),

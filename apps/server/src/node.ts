@@ -17,7 +17,8 @@ import {
 } from '@cascade/api';
 import { createLocalStorage } from '@cascade/api/storage/local';
 import { type DatabaseHandle, openDatabase } from '@cascade/db';
-import { seedDemo } from '@cascade/db/seed';
+import { DEMO_EMBED_KEY, DEMO_EMBED_ORG, seedDemo } from '@cascade/db/seed';
+import { type RunningPortal, startPortal } from '@cascade/third-party-portal';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { buildUis, staleUis, type UiName } from './build-ui';
@@ -42,10 +43,36 @@ export function storageDirOf(config: Config): string {
 }
 
 /** Seeds the demo marketplace when the database has none; `seedDemo` is idempotent by itself. */
-async function seedIfEmpty(handle: DatabaseHandle): Promise<string> {
-  const { created } = await seedDemo(handle.db);
+async function seedIfEmpty(handle: DatabaseHandle, config: Config, portalOrigins: string[]): Promise<string> {
+  // The demo portal's API key allows the portal's origins on this run's port.
+  const embedKey = { pepper: config.jwtSecret, ...(portalOrigins.length ? { origins: portalOrigins } : {}) };
+  const { created } = await seedDemo(handle.db, { embedKey });
   return created ? 'demo data loaded' : 'demo data already present';
 }
+
+/**
+ * The third-party portal demo (issue 8) listens on PORTAL_PORT, by default PORT+1: another origin
+ * than Cascade's. `off` leaves it out; PORTAL_TOKEN_TTL sets its tokens' life in seconds (tests).
+ */
+export function portalSettings(
+  env: Record<string, string | undefined>,
+  config: Config,
+): { port: number; ttlSeconds?: number } | null {
+  if (config.isProduction || env.PORTAL_PORT === 'off') return null;
+  const port = env.PORTAL_PORT ? Number(env.PORTAL_PORT) : config.port + 1;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError({ PORTAL_PORT: `must be a port number or "off", got "${env.PORTAL_PORT}"` });
+  }
+  const ttl = env.PORTAL_TOKEN_TTL ? Number(env.PORTAL_TOKEN_TTL) : undefined;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 10 || ttl > 900)) {
+    throw new ConfigError({
+      PORTAL_TOKEN_TTL: `must be whole seconds from 10 to 900, got "${env.PORTAL_TOKEN_TTL}"`,
+    });
+  }
+  return { port, ...(ttl ? { ttlSeconds: ttl } : {}) };
+}
+
+const portalOriginsOf = (port: number) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
 
 export interface StartedServer {
   url: string;
@@ -90,7 +117,10 @@ export async function start(
     database: handle.kind,
     where: config.databaseUrl ? new URL(config.databaseUrl).host : dataDirOf(config),
   });
-  if (!config.isProduction) logger.info(await seedIfEmpty(handle));
+  const portalSetup = portalSettings(env, config);
+  if (!config.isProduction) {
+    logger.info(await seedIfEmpty(handle, config, portalSetup ? portalOriginsOf(portalSetup.port) : []));
+  }
 
   // --- Documents (invoice and statement PDFs): a local folder, created on first write.
   const storage = createLocalStorage(storageDirOf(config));
@@ -124,6 +154,26 @@ export async function start(
     const s = serve({ fetch: app.fetch, port: config.port }, () => ready(s));
   });
   const url = `http://localhost:${config.port}`;
+  // --- Embedding: the third-party portal demo, on its own port (another origin).
+  let portal: RunningPortal | null = null;
+  if (portalSetup) {
+    try {
+      portal = await startPortal({
+        port: portalSetup.port,
+        apiUrl: `${url}/api`,
+        apiKey: DEMO_EMBED_KEY,
+        userId: `${DEMO_EMBED_ORG}-admin`,
+        origins: portalOriginsOf(portalSetup.port),
+        ...(portalSetup.ttlSeconds ? { ttlSeconds: portalSetup.ttlSeconds } : {}),
+      });
+    } catch (err) {
+      logger.warn('the third-party portal demo did not start', {
+        port: portalSetup.port,
+        error: String(err),
+      });
+    }
+  }
+  // ---
   const ms = Math.round(performance.now() - t0);
   logger.info('listening', { url, ms });
   if (config.logLevel !== 'silent') {
@@ -135,6 +185,7 @@ export async function start(
         `  admin       ${url}/admin/`,
         `  health      ${url}/api/health`,
         `  API docs    ${url}/api/docs  (OpenAPI: ${url}/api/openapi.json)`,
+        ...(portal ? [`  portal demo ${portal.url}/  (a third-party page embedding the widgets)`] : []),
         ...(building.size
           ? [`  (building ${[...building].join(' and ')}: its pages say so until done)`]
           : []),
@@ -147,6 +198,7 @@ export async function start(
   const close = () => {
     closing ??= (async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await portal?.close();
       await scheduler.stop(); // Customer Charges schedule: let a running sync finish first.
       await handle.close();
     })();

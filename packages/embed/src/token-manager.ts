@@ -36,11 +36,8 @@ export function decodeClaims(token: string): TokenClaims | null {
 
 export class TokenError extends Error {
   override readonly name = 'TokenError';
-  constructor(
-    message: string,
-    readonly cause?: unknown,
-  ) {
-    super(message);
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
   }
 }
 

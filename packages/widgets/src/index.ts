@@ -1,5 +1,7 @@
 import { type Component, defineAsyncComponent } from 'vue';
 
+export { hostFetchKey } from './host';
+
 /**
  * The storefront modules, by module name (ARCHITECTURE.md): `billing`, `customer-charges`.
  * A host (the storefront demo, a portal) renders `widgets[name]` where the module belongs, with
