@@ -79,3 +79,21 @@ export function attachmentDisposition(filename: string): string {
 function encodeRfc5987(text: string): string {
   return encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+
+export type Address = {
+  addressLine1: string | null;
+  addressLine2: string | null;
+  city: string | null;
+  postalCode: string | null;
+  region: string | null;
+  country: string | null;
+};
+
+/** Postal lines of an address: street lines, "postal code city", region, country; blanks left out. */
+export function addressLines(a: Address | undefined, extra: (string | null | undefined)[] = []): string[] {
+  if (!a) return extra.filter((l): l is string => !!l);
+  const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
+  return [a.addressLine1, a.addressLine2, cityLine, a.region, a.country, ...extra].filter(
+    (l): l is string => !!l && l.trim() !== '',
+  );
+}

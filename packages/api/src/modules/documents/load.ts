@@ -22,26 +22,9 @@ import { ApiError } from '../../platform/errors';
 import { loadHistory } from '../ledger/history';
 import { readAccounts } from '../ledger/store';
 import { loadBillingOptions } from '../profile-options';
+import { type Address, addressLines } from './format';
 import type { InvoiceDocument, Party, StatementDocument } from './layout';
 import { statementFigures } from './statement';
-
-type Address = {
-  addressLine1: string | null;
-  addressLine2: string | null;
-  city: string | null;
-  postalCode: string | null;
-  region: string | null;
-  country: string | null;
-};
-
-/** Postal lines of an address: street lines, "postal code city", region, country; blanks left out. */
-export function addressLines(a: Address | undefined, extra: (string | null | undefined)[] = []): string[] {
-  if (!a) return extra.filter((l): l is string => !!l);
-  const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
-  return [a.addressLine1, a.addressLine2, cityLine, a.region, a.country, ...extra].filter(
-    (l): l is string => !!l && l.trim() !== '',
-  );
-}
 
 const orgColumns = {
   id: organizations.id,
