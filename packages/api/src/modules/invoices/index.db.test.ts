@@ -438,12 +438,17 @@ describe('invoice list, detail and links', () => {
     expect(sources.body).toMatchObject({
       balance: '50.00',
       currency: 'EUR',
-      rows: [{ id: paymentId, kind: 'PAYMENT', label: 'BANK_TRANSFER REF-1', remaining: '50.00' }],
+      rows: [
+        { id: paymentId, kind: 'PAYMENT', label: 'BANK_TRANSFER REF-1', remaining: '50.00', usable: '50.00' },
+      ],
     });
     const link = await post(`/api/v1/invoices/${inv}/links`, { sourceId: paymentId, amount: '20.00' });
     expect(link.status).toBe(201);
     const after = await get(`/api/v1/invoices/${inv}/link-sources`);
-    expect(after.body).toMatchObject({ balance: '30.00', rows: [{ id: paymentId, remaining: '30.00' }] });
+    expect(after.body).toMatchObject({
+      balance: '30.00',
+      rows: [{ id: paymentId, remaining: '30.00', usable: '30.00' }],
+    });
     const detail = (await get(`/api/v1/invoices/${inv}`)).body as Detail;
     expect(detail).toMatchObject({ status: 'UNPAID', amountDue: '60.00' });
     expect(detail.links).toEqual([

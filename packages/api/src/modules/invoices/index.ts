@@ -289,7 +289,12 @@ const linkSourceSchema = z
     label: z.string().describe('The credit invoice number, or the payment method and reference.'),
     date: z.string(),
     amount: z.string(),
-    remaining: z.string().describe('What is left of it to link.'),
+    remaining: z.string().describe('What of it is not linked to an invoice yet.'),
+    usable: z
+      .string()
+      .describe(
+        'What a link to this invoice could take from it now: capped by the balance and the amount due.',
+      ),
   })
   .meta({ id: 'LinkSource' });
 
@@ -386,6 +391,7 @@ export const invoiceRoutes = [
               date: r.date,
               amount: money(r.amount),
               remaining: money(r.remaining),
+              usable: money(Decimal.min(r.remaining, account.balance, invoice.amountDue)),
             })),
         };
       });

@@ -143,6 +143,7 @@ export interface LinkSource {
   date: string;
   amount: string;
   remaining: string;
+  usable: string;
 }
 
 export function linkSources(
