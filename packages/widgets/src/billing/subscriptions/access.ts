@@ -32,3 +32,22 @@ export function formFailure(
 export function newIdempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `k-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * Errors still worth showing after an edit: a field's error goes as soon as its value differs from
+ * the value it had when the error was found (so a corrected field stops saying it is wrong).
+ */
+export function stillWrong<F extends object>(
+  errors: Record<string, string>,
+  form: F,
+  checked: F | null,
+): Record<string, string> {
+  if (!checked) return errors;
+  const now = form as Record<string, unknown>;
+  const then = checked as Record<string, unknown>;
+  const kept: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    if (!(field in now) || now[field] === then[field]) kept[field] = message;
+  }
+  return kept;
+}
