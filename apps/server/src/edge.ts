@@ -40,6 +40,8 @@ export default {
     // closed once the answer is sent (put Hyperdrive or a pooler in front in production).
     const handle = await openDatabase({ url: config.databaseUrl, migrate: false, max: 1 });
     try {
+      // No document storage here (no file system): PDFs are generated per request and not kept,
+      // and storage locations are changed through a Node instance.
       const app = createApp({ db: handle.db, dbKind: handle.kind, config });
       return await app.fetch(request, env, ctx as never);
     } finally {
