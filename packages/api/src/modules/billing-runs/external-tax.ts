@@ -30,6 +30,8 @@ import type { BatchInput, Catalog } from './load';
 import type { ToWrite } from './write';
 
 export const DEFAULT_TAX_TIMEOUT_MS = 10_000;
+/** Tax service requests a billing run has in flight at once. */
+const TAX_CONCURRENCY = 8;
 
 /** The HTTP adapter of `TaxProvider`: one POST per invoice, aborted after `timeoutMs`. */
 export function httpTaxProvider(opts: { url: string; timeoutMs?: number }): TaxProvider {
@@ -122,15 +124,18 @@ export async function quoteBatchTaxes(
     const productId = batch.lineProducts.get(lineId);
     return (productId && catalog.products.get(productId)?.taxes) || [];
   };
-  const out: ToWrite[] = [];
-  for (const g of generated) {
-    if (g.invoice.status !== 'PENDING') {
-      out.push(g);
-      continue;
-    }
-    const request = externalTaxRequest(g.invoice, invoiceKeyOf(g.invoice), taxesOf);
-    const outcome = await quoteOrPending(provider, request);
-    out.push({ ...g, invoice: withExternalTaxes(g.invoice, outcome) });
+  // A few requests at a time: the batch's transaction stays short, the service is not flooded.
+  const out: ToWrite[] = [...generated];
+  const waiting = generated.flatMap((g, i) => (g.invoice.status === 'PENDING' ? [i] : []));
+  for (let k = 0; k < waiting.length; k += TAX_CONCURRENCY) {
+    await Promise.all(
+      waiting.slice(k, k + TAX_CONCURRENCY).map(async (i) => {
+        const g = generated[i]!;
+        const request = externalTaxRequest(g.invoice, invoiceKeyOf(g.invoice), taxesOf);
+        const outcome = await quoteOrPending(provider, request);
+        out[i] = { ...g, invoice: withExternalTaxes(g.invoice, outcome) };
+      }),
+    );
   }
   return out;
 }
