@@ -14,6 +14,7 @@ import {
   loadConfig,
   resumeInterruptedBillingRuns,
   startCustomerChargesScheduler,
+  taxProviderFrom,
 } from '@cascade/api';
 import { createLocalStorage } from '@cascade/api/storage/local';
 import { type DatabaseHandle, openDatabase } from '@cascade/db';
@@ -131,7 +132,7 @@ export async function start(
   const scheduler = startCustomerChargesScheduler(handle.db, { logger });
   // --- Billing runs left QUEUED or RUNNING by a process that died go on here; a run rescans from
   // the start and its invoices carry unique generation keys, so nothing is issued twice.
-  const resumedRuns = await resumeInterruptedBillingRuns(handle.db);
+  const resumedRuns = await resumeInterruptedBillingRuns(handle.db, { taxProvider: taxProviderFrom(config) });
   if (resumedRuns.length > 0) logger.info('billing runs resumed', { runs: resumedRuns });
   // ---
   const app = new Hono();

@@ -1,5 +1,6 @@
 export { type AppOptions, createApp } from './app';
 export { routes } from './modules';
+export { taxProviderFrom } from './modules/billing-runs/external-tax';
 export { resumeInterruptedBillingRuns } from './modules/billing-runs/run';
 export { type Scheduler, startCustomerChargesScheduler } from './modules/customer-charges/sync/scheduler';
 export { writeAudit } from './platform/audit';
