@@ -168,6 +168,9 @@ describe.skipIf(!POPPLER)('invoice PDF', () => {
     const { res, bytes } = await download(`/api/v1/invoices/${draft!.id}/pdf`, 'reseller-standard');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(`filename="Invoice draft ${draft!.id}.pdf"`);
+    // Its client does not see a seller's draft, so may not download it either.
+    const client = await download(`/api/v1/invoices/${draft!.id}/pdf`, draft!.clientOrgId);
+    expect(client.res.status).toBe(404);
     const { text } = poppler(bytes, 'draft');
     expect(text).toContain('DRAFT INVOICE');
     expect(text).toContain('not issued yet');

@@ -83,7 +83,7 @@ export const documentRoutes = [
     request: { params: z.object({ id: idInput }) },
     response: pdfResponse,
     async handler({ session, params, withTenant, db, storage }) {
-      const loaded = await loadInvoiceDocument(db, withTenant, session.tenant, params.id);
+      const loaded = await loadInvoiceDocument(db, withTenant, session, params.id);
       const { document } = loaded;
       const name = document.number ?? `draft-${loaded.invoiceId}`;
       const key = joinKey(loaded.folder, keySegment(loaded.issuerOrgId), `${keySegment(name)}.pdf`);

@@ -19,6 +19,8 @@ import {
 } from '@cascade/db';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
+import type { Session } from '../../platform/tenancy';
+import { readInvoiceDetail } from '../invoices';
 import { loadHistory } from '../ledger/history';
 import { readAccounts } from '../ledger/store';
 import { loadBillingOptions } from '../profile-options';
@@ -78,10 +80,13 @@ export interface LoadedInvoice {
 export async function loadInvoiceDocument(
   db: Database,
   withTenant: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>,
-  tenant: Tenant,
+  session: Session,
   id: string,
 ): Promise<LoadedInvoice> {
+  const tenant = session.tenant;
   const found = await withTenant(async (tx) => {
+    // Exactly who may read the invoice may print it: the detail route's own check (404 otherwise).
+    await readInvoiceDetail(tx, session, id);
     const [row] = await tx
       .select()
       .from(invoices)
