@@ -161,10 +161,23 @@ export function defineWidgetElement(spec: WidgetElementSpec): CustomElementConst
           response = await manager.fetch(input, init);
         } catch (error) {
           const aborted = error instanceof Error && error.name === 'AbortError';
-          if (!aborted && !(error instanceof TokenError)) {
-            this.#error('network_error', 'The Cascade API could not be reached (network or CORS refusal)');
+          if (aborted || error instanceof TokenError) throw error;
+          // The API gives no CORS consent to an origin once no active key allows it (a revoked
+          // key), which the browser reports as a network failure. Asking for a new token tells
+          // the host why (through onError); if one comes, the request is tried once more.
+          try {
+            await manager.refresh();
+          } catch {
+            throw error;
           }
-          throw error;
+          try {
+            response = await manager.fetch(input, init);
+          } catch (again) {
+            if (!(again instanceof Error && again.name === 'AbortError')) {
+              this.#error('network_error', 'The Cascade API could not be reached (network or CORS refusal)');
+            }
+            throw again;
+          }
         }
         if (response.status === 401 || response.status === 403) {
           const body = (await response
