@@ -31,9 +31,10 @@ export async function downloadFile(
     query?: Record<string, QueryValue>;
     fallbackName: string;
   },
-  doFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+  doFetch: typeof globalThis.fetch | undefined = undefined,
 ): Promise<DownloadedFile> {
-  const response = await doFetch(buildUrl(args.apiBaseUrl, args.path, args.query), {
+  const fetchFile = doFetch ?? ((input, init) => globalThis.fetch(input, init));
+  const response = await fetchFile(buildUrl(args.apiBaseUrl, args.path, args.query), {
     headers: { Authorization: `Bearer ${args.token}`, Accept: 'application/pdf, application/json' },
   });
   if (!response.ok) {

@@ -8,6 +8,28 @@ import { ref } from 'vue';
 
 let instances = 0;
 
+/**
+ * Whether the token only reads: an `embed` token (a third-party portal) reaches the Billing
+ * module's GET routes only, so nothing that writes is offered. Read from the token's claims for
+ * the screen's sake; the API checks the token itself.
+ */
+export function isReadOnlyToken(token: string): boolean {
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const text = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(text) as { aud?: unknown };
+    return claims.aud === 'embed' || (Array.isArray(claims.aud) && claims.aud.includes('embed'));
+  } catch {
+    return false;
+  }
+}
+
+/** The user as the screens see it: a read-only session acts with no role beyond USER. */
+export function effectiveUser(user: SessionUser, readOnly: boolean): SessionUser {
+  return readOnly ? { ...user, roles: ['USER'] } : user;
+}
+
 export function uniqueBillingStoreId(prefix = 'billing'): string {
   instances += 1;
   return `${prefix}:${instances}`;
@@ -26,7 +48,7 @@ export function defineBillingStore(id: string) {
     const error = ref<string | null>(null);
 
     /** Who is signed in and the marketplace's options: both are needed before any tab shows. */
-    async function load(client: ApiClient): Promise<void> {
+    async function load(client: ApiClient, readOnly = false): Promise<void> {
       loading.value = true;
       error.value = null;
       try {
@@ -34,7 +56,7 @@ export function defineBillingStore(id: string) {
           authApi(client).me(),
           client.get<ProfileOptionsAnswer>('/v1/profile-options'),
         ]);
-        user.value = me;
+        user.value = effectiveUser(me, readOnly);
         amountIncludesTax.value = options.options?.amountIncludesTax === true;
       } catch (e) {
         error.value = errorMessage(e);

@@ -31,3 +31,17 @@ describe('billing sub-modules', () => {
     expect(hasRole(customer, 'ADMIN')).toBe(false);
   });
 });
+
+describe('read-only sessions', () => {
+  const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+
+  it('knows an embed token, and then acts as USER', async () => {
+    const { effectiveUser, isReadOnlyToken } = await import('./store');
+    expect(isReadOnlyToken(jwt({ aud: 'embed', sub: 'u' }))).toBe(true);
+    expect(isReadOnlyToken(jwt({ aud: 'api' }))).toBe(false);
+    expect(isReadOnlyToken('opaque')).toBe(false);
+    const admin = { ...customer, roles: ['ADMIN' as const] };
+    expect(effectiveUser(admin, true).roles).toEqual(['USER']);
+    expect(effectiveUser(admin, false)).toBe(admin);
+  });
+});

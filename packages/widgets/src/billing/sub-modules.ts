@@ -19,6 +19,8 @@ export interface BillingSubModuleProps {
   locale?: string;
   /** The distributor's Amount Includes Tax option: lists show prices with tax when true. */
   amountIncludesTax: boolean;
+  /** Where AG Grid puts its theme CSS (the shadow root's element when embedded). */
+  styleContainer?: HTMLElement;
 }
 
 /** One tab of the Billing module. */
