@@ -305,4 +305,22 @@ describe('Billing', () => {
       403,
     );
   });
+
+  it('shows amounts with tax in one column when the distributor sets Amount Includes Tax', async () => {
+    const admin = await apiAs(user('distributor-admin'));
+    expect((await admin('PATCH', '/v1/profile-options', { amountIncludesTax: true })).status).toBe(200);
+    try {
+      const page = await newPage();
+      await openBilling(page, user('customer-acme-admin'));
+      await gridRows(page);
+      const headers = await page.locator('.ag-header-cell-text').allTextContents();
+      expect(headers).toContain('Amount (incl. tax)');
+      expect(headers).not.toContain('Tax');
+      await screenshot(page, 'billing-customer-amount-includes-tax');
+      await page.locator('.ag-row[row-index="0"] .ag-cell').first().click();
+      await page.getByTestId('invoice-items').getByText('Amount (incl. tax)').waitFor();
+    } finally {
+      expect((await admin('PATCH', '/v1/profile-options', { amountIncludesTax: false })).status).toBe(200);
+    }
+  });
 });

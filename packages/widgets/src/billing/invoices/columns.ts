@@ -74,7 +74,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'type',
       headerName: 'Type',
       sortable: true,
-      width: 106,
+      width: 114,
       valueFormatter: (p) => (p.value ? label(p.value) : ''),
     });
   if (options.fixedType === 'CREDIT')
