@@ -100,7 +100,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       return span;
     },
   });
-  if (options.amountIncludesTax) cols.push(moneyCol('total', 'Amount (incl. tax)'));
+  if (options.amountIncludesTax) cols.push({ ...moneyCol('total', 'Amount (incl. tax)'), width: 158 });
   else cols.push(moneyCol('subtotal', 'Amount'), moneyCol('taxTotal', 'Tax'));
   if (options.fixedType !== 'CREDIT') cols.push(moneyCol('amountDue', 'Due'));
   return cols;
