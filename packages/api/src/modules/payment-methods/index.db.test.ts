@@ -135,6 +135,17 @@ describe('payment methods', () => {
     expect(list.body.rows.filter((m) => m.isDefault)).toHaveLength(1);
   });
 
+  it('switch the default atomically under concurrent requests: never two, never a 500', async () => {
+    const ids = [first.id, second.id, (await add(card('3131'))).body.id, (await add(card('3232'))).body.id];
+    const answers = await Promise.all(ids.map((id) => call('POST', `${PATH}/${id}/default`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const defaults = (await stored()).filter((m) => m.isDefault);
+    expect(defaults).toHaveLength(1);
+    // Leave the second as the default, as the tests below expect.
+    expect((await call('POST', `${PATH}/${second.id}/default`)).status).toBe(200);
+    for (const id of ids.slice(2)) expect((await call('DELETE', `${PATH}/${id}`)).status).toBe(200);
+  });
+
   it('refuse to remove the default while others exist, or one a billing profile uses', async () => {
     const asDefault = await call('DELETE', `${PATH}/${second.id}`);
     expect(asDefault.status).toBe(409);

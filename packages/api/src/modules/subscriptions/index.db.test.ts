@@ -107,6 +107,21 @@ describe('subscriptions', () => {
     expect(entry).toMatchObject({ entityId: first.id, orgId: FIXTURE.customerA });
   });
 
+  it('make exactly one of concurrent first subscriptions of an account its default', async () => {
+    const answers = await Promise.all(
+      ['One', 'Two', 'Three'].map((name) =>
+        call('POST', PATH, {
+          org: FIXTURE.distributor,
+          headers: key(),
+          body: { accountId: ACCOUNTS.direct, name },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(answers.filter((a) => a.body.isDefault)).toHaveLength(1);
+    expect(answers.every((a) => a.body.channel === 'DISTRIBUTOR_STOREFRONT')).toBe(true);
+  });
+
   it('are created by the seller for its client, and by a reseller for its own use', async () => {
     const seller = await create(
       { name: 'Sold by A', region: 'DE', stateProvince: 'DE-BE' },

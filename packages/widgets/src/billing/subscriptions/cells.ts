@@ -21,7 +21,7 @@ export function actionsCell<T>(actions: RowAction<T>[]) {
       if (!action.show(row)) continue;
       const button = document.createElement('button');
       button.type = 'button';
-      button.className = `cx-button cx-button--small${action.danger ? ' cx-button--ghost' : ''}`;
+      button.className = `cx-button cx-button--small${action.danger ? ' cx-button--ghost cx-lg-danger' : ''}`;
       button.textContent = action.label;
       button.dataset.testid = action.testid;
       button.addEventListener('click', (event) => {
