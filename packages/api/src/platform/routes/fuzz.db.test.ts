@@ -247,8 +247,10 @@ describe('fuzzing every route of the table', () => {
       );
       // Random cases reach a guarded route's validation only now and then: make sure once, with a
       // body no schema accepts, sent by each organization with every role.
-      if (route.request?.body && !seen.get(label)!.has(400)) {
-        const path = route.path.replace(/:(\w+)/g, 'probe');
+      // A writing route without a body (a DELETE by id) is probed with an id that names nothing.
+      const pastAuth = [...seen.get(label)!].some((st) => st !== 401 && st !== 405);
+      if ((route.request?.body && !seen.get(label)!.has(400)) || (!pastAuth && route.path.includes(':'))) {
+        const path = route.path.replace(/:(\w+)/g, 'fuzz-probe-nothing');
         for (const org of orgIds) {
           const res = await api.app.request(path, {
             method: route.method,
@@ -257,7 +259,7 @@ describe('fuzzing every route of the table', () => {
               'Content-Type': 'application/json',
               'Idempotency-Key': 'fuzz-probe-0001',
             },
-            body: '[]',
+            body: route.request?.body ? '[]' : undefined,
           });
           seen.get(label)!.add(res.status);
           expect(res.status, `${route.method} ${path} []`).toBeGreaterThanOrEqual(400);
