@@ -369,10 +369,13 @@ export async function loadBatch(
           from invoice_items ii
           where ii.distributor_id = ${d} and ii.subscription_id = batch.id and ii.subscription_line_id is not null
           offset 0) x
+        -- The invoice by its primary key only: with the issuer or type in this lookup, stale statistics
+        -- made the planner walk the issuer's index over all its invoices, per item.
         cross join lateral (
-          select i.status from invoices i
-          where i.distributor_id = ${d} and i.id = x.invoice_id and i.issuer_org_id = ${d} and i.type = 'DEBIT'
-          offset 0) i`,
+          select i.status, i.issuer_org_id, i.type from invoices i
+          where i.distributor_id = ${d} and i.id = x.invoice_id
+          offset 0) i
+        where i.type = 'DEBIT' and i.issuer_org_id = ${d}`,
   );
   const buyers = JSON.stringify([...new Set(subs.map((s) => s.reseller_id ?? s.org_id))]);
   const accountRows = await queryRows<{

@@ -20,6 +20,7 @@ import {
 import {
   billingRuns,
   type Database,
+  queryRows,
   type Tenant,
   type Transaction,
   withSystem,
@@ -49,7 +50,7 @@ export interface RunHooks {
 const DEFAULT_BATCH = 2000;
 
 /** Where a run's time goes, summed over its batches (milliseconds), for the benchmark. */
-export const runProfile = { load: 0, rate: 0, write: 0, batches: 0 };
+export const runProfile = { load: 0, rate: 0, write: 0, settle: 0, batches: 0 };
 
 /** Runs active in this process (a run's promise, so tests and shutdown can wait for it). */
 const active = new Map<string, Promise<void>>();
@@ -322,6 +323,22 @@ export async function runBillingRun(
   return true;
 }
 
+/**
+ * Of the accounts just invoiced, those whose balance is not zero, in one query: settlement locks
+ * and reads each account it is given, and most clients hold no money, so asking it about every
+ * account cost a round trip per invoice. (Settlement itself skips a zero balance the same way.)
+ */
+async function accountsHoldingMoney(tx: Transaction, d: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`with ids as materialized (select jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::jsonb) as id)
+        select a.id from ids cross join lateral (
+          select a.id from accounts a where a.distributor_id = ${d} and a.id = ids.id and a.balance <> 0 offset 0) a`,
+  );
+  return rows.map((r) => r.id);
+}
+
 /** The run acts for the distributor: settlement's links and audit records name who requested it. */
 function runSession(tenant: Tenant, userId: string): Session {
   return {
@@ -370,13 +387,17 @@ async function processBatch(
           issuedAt: new Date().toISOString(),
         });
         // SPEC §4: money the clients already hold closes the new invoices at once, oldest first.
-        const issuedTo = generated
-          .filter((g) => g.invoice.status === 'READY')
-          .map((g) => g.invoice.accountId);
+        const t3 = performance.now();
+        const issuedTo = await accountsHoldingMoney(
+          tx,
+          d,
+          generated.filter((g) => g.invoice.status === 'READY').map((g) => g.invoice.accountId),
+        );
         await settleAccounts(tx, runSession(tenant, args.userId), issuedTo, args.invoiceDate, args.runId);
         runProfile.load += t1 - t0;
         runProfile.rate += t2 - t1;
-        runProfile.write += performance.now() - t2;
+        runProfile.write += t3 - t2;
+        runProfile.settle += performance.now() - t3;
         runProfile.batches += 1;
         await tx
           .update(billingRuns)
