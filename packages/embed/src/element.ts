@@ -37,6 +37,12 @@ export interface CascadeWidgetElement extends HTMLElement {
   readonly tokenFetches: number;
 }
 
+/** A lazy module (`defineAsyncComponent`) starts loading now; anything else is left alone. */
+function preload(component: Component | undefined): void {
+  const loader = (component as { __asyncLoader?: () => Promise<unknown> } | undefined)?.__asyncLoader;
+  loader?.().catch(() => {}); // a failure surfaces again, and is reported, when it renders
+}
+
 /** Same-origin paths and absolute URLs both work; trailing slashes are dropped. */
 function baseUrlOf(el: HTMLElement): string {
   return (el.getAttribute('api-base-url') ?? '/api').replace(/\/+$/, '') || '/api';
@@ -127,6 +133,8 @@ export function defineWidgetElement(spec: WidgetElementSpec): CustomElementConst
         onError: (e) => this.#error('token_failed', e.message),
       });
       this.#manager = manager;
+      // Start loading the module's code while the host fetches the token, not after.
+      preload(spec.component());
       try {
         token.value = await manager.getToken();
       } catch (error) {
