@@ -70,4 +70,30 @@ describe('node entry', () => {
     expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
     expect((await fetch(`${server.url}/api/docs`)).headers.get('Content-Type')).toMatch(/html/);
   });
+
+  it('runs the third-party portal demo on PORT+1, minting embed tokens with the seeded demo key', async () => {
+    const portal = `http://localhost:${port + 1}`;
+    const page = await fetch(`${portal}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Security-Policy')).toContain(
+      `connect-src 'self' http://localhost:${port}`,
+    );
+    expect(await page.text()).toContain(`api-base-url="http://localhost:${port}/api"`);
+    const minted = await fetch(`${portal}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ widgets: ['customer-charges'] }),
+    });
+    expect(minted.status).toBe(200);
+    const { token } = (await minted.json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({ aud: 'embed', org: 'reseller-standard', origins: [portal] });
+    const rows = await fetch(`${server.url}/api/v1/customer-charges/query`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Origin: portal },
+      body: JSON.stringify({ startRow: 0, endRow: 5 }),
+    });
+    expect(rows.status).toBe(200);
+    expect(rows.headers.get('Access-Control-Allow-Origin')).toBe(portal);
+  });
 });
