@@ -113,6 +113,12 @@ describe('Billing', () => {
     const page = await newPage();
     await openBilling(page, user('distributor-billing'));
     await page.getByTestId('balance-none').waitFor();
+    // A seller reads its clients' balances and statements.
+    await page.getByTestId('balance-client').selectOption('acc-reseller-standard');
+    await page.getByTestId('balance-account-acc-reseller-standard').waitFor();
+    await page.getByTestId('statement-show').click();
+    await page.getByTestId('statement').waitFor();
+    await screenshot(page, 'billing-distributor-client-statement');
     // The distributor starts on what it issued.
     expect(await page.getByTestId('direction-issued').getAttribute('aria-pressed')).toBe('true');
     await gridRows(page);

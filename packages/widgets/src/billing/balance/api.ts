@@ -48,6 +48,28 @@ export async function loadOwnAccounts(
   );
 }
 
+/** One account's balance, what is due and the net position. */
+export function loadSummary(
+  client: ApiClient,
+  accountId: string,
+  signal?: AbortSignal,
+): Promise<AccountSummary> {
+  return client.get<AccountSummary>(`/v1/accounts/${encodeURIComponent(accountId)}/summary`, { signal });
+}
+
+/** The accounts of the seller's own clients (it issues their invoices). */
+export async function loadClientAccounts(
+  client: ApiClient,
+  issuerOrgId: string,
+  signal?: AbortSignal,
+): Promise<{ id: string; name: string; clientOrgId: string; currency: string }[]> {
+  const page = await client.get<Page<{ id: string; name: string; clientOrgId: string; currency: string }>>(
+    '/v1/accounts',
+    { query: { issuerOrgId, startRow: 0, endRow: 1000 }, signal },
+  );
+  return rowsOf(page);
+}
+
 export function loadStatement(
   client: ApiClient,
   accountId: string,

@@ -46,7 +46,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'invoiceDate',
       headerName: 'Date',
       sortable: true,
-      width: 126,
+      width: 134,
       valueFormatter: (p) => day(p.value, loc),
     },
   ];
