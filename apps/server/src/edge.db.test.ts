@@ -94,6 +94,32 @@ describe.skipIf(!adminUrl)(
       ]);
     });
 
+    it('creates an embed API key and mints an embed token with it (WebCrypto hashing in workerd)', async () => {
+      const admin = await signToken(secret, { sub: 'd1-ra-admin', org: FIXTURE.resellerA, roles: ['ADMIN'] });
+      const origin = 'https://portal.example.com';
+      const created = await mf.dispatchFetch('http://edge.test/api/v1/embed/keys', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Edge portal', allowedOrigins: [origin] }),
+      });
+      expect(created.status).toBe(201);
+      const { secret: key } = (await created.json()) as { secret: string };
+      const minted = await mf.dispatchFetch('http://edge.test/api/v1/embed/sessions', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: 'd1-ra-admin', widgets: ['customer-charges'], origins: [origin] }),
+      });
+      expect(minted.status).toBe(200);
+      const { token } = (await minted.json()) as { token: string };
+      const rows = await mf.dispatchFetch('http://edge.test/api/v1/customer-charges/query', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Origin: origin },
+        body: JSON.stringify({ startRow: 0, endRow: 5 }),
+      });
+      expect(rows.status).toBe(200);
+      expect(rows.headers.get('access-control-allow-origin')).toBe(origin);
+    });
+
     it('refuses a bad token with the one error shape', async () => {
       const res = await mf.dispatchFetch('http://edge.test/api/v1/me', {
         headers: { Authorization: 'Bearer a.b.c' },
