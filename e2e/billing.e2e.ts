@@ -166,6 +166,16 @@ describe('Billing', () => {
     await expect.poll(() => page.getByTestId('invoice-title').textContent()).toMatch(/^Invoice \S+/);
     expect(await page.getByTestId('invoice-state').textContent()).not.toBe('Proforma');
     await screenshot(page, 'billing-distributor-manual-invoice-issued');
+
+    // Cancel it (unpaid): confirmed first; afterwards the page says why it cannot be canceled again.
+    await page.getByTestId('invoice-cancel').click();
+    await page.getByTestId('cancel-dialog').waitFor();
+    await screenshot(page, 'billing-distributor-cancel-confirm');
+    await page.getByTestId('cancel-confirm').click();
+    await expect.poll(() => page.getByTestId('invoice-state').textContent()).toBe('Canceled');
+    expect(await page.getByTestId('cancel-refusal').textContent()).toMatch(/already canceled/);
+    expect(await page.getByTestId('invoice-cancel').count()).toBe(0);
+    expect(await page.getByTestId('invoice-due').textContent()).toMatch(/0\.00/);
   });
 
   it('a reseller: balance and statement, received and issued invoices, link a payment, issue a credit note', async () => {
