@@ -207,6 +207,10 @@ describe('embed tokens on the API', () => {
     const res = await query(billingOnly, PORTAL);
     expect(res.status).toBe(403);
     expect((res.body as ErrorAnswer).error.message).toMatch(/billing/);
+    // …while the routes of its own widget answer.
+    const me = await api.call('GET', '/api/v1/me', { token: billingOnly, headers: { Origin: PORTAL } });
+    expect(me.status).toBe(200);
+    expect(me.headers.get('Access-Control-Allow-Origin')).toBe(PORTAL);
     const both = await embedToken({ widgets: ['customer-charges', 'billing'] });
     for (const [method, path] of [
       ['GET', '/api/v1/embed/keys'],

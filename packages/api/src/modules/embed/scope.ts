@@ -9,28 +9,45 @@ export interface EmbedRouteEntry {
   path: string;
 }
 
-/** Read-only parts of the Billing module (balance, statement, invoices, credit notes). */
-const billingReads = [
-  '/api/v1/me',
-  '/api/v1/profile-options',
-  '/api/v1/accounts',
-  '/api/v1/accounts/*',
-  '/api/v1/invoices',
-  '/api/v1/invoices/*',
-  '/api/v1/credit-notes',
-  '/api/v1/credit-notes/*',
-  '/api/v1/payment-methods',
-  '/api/v1/payment-methods/*',
-  '/api/v1/invoice-types',
-  '/api/v1/invoice-statuses',
-].map((path): EmbedRouteEntry => ({ method: 'GET', path }));
+const WRITES: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** A path and everything under it, for the given methods. */
+const subtree = (path: string, methods: readonly Method[]): EmbedRouteEntry[] =>
+  methods.flatMap((method) => [
+    { method, path },
+    { method, path: `${path}/*` },
+  ]);
+
+/**
+ * The Billing module (balance, statement, invoices, credit notes, subscriptions, payment methods,
+ * billing profiles): its own subtrees with every method, what it only reads with GET. Each
+ * route's role and org-kind guards still apply on top.
+ */
+const billingRoutes: EmbedRouteEntry[] = [
+  ...[
+    '/api/v1/accounts',
+    '/api/v1/invoices',
+    '/api/v1/credit-notes',
+    '/api/v1/subscriptions',
+    '/api/v1/payment-methods',
+    '/api/v1/billing-profiles',
+  ].flatMap((p) => subtree(p, WRITES)),
+  ...[
+    '/api/v1/me',
+    '/api/v1/profile-options',
+    '/api/v1/invoice-types',
+    '/api/v1/invoice-statuses',
+    '/api/v1/organizations',
+    '/api/v1/cash-desks',
+    '/api/v1/regions',
+  ].flatMap((p) => subtree(p, ['GET'])),
+];
 
 export const EMBED_ROUTES: Record<EmbedWidget, readonly EmbedRouteEntry[]> = {
   'customer-charges': [
     { method: 'POST', path: '/api/v1/customer-charges/query' },
     { method: 'POST', path: '/api/v1/customer-charges/export' },
   ],
-  billing: billingReads,
+  billing: billingRoutes,
 };
 
 const compiled = Object.entries(EMBED_ROUTES).flatMap(([widget, entries]) =>
