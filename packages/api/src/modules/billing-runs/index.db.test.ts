@@ -206,9 +206,15 @@ async function finished(id: string): Promise<Run> {
   }
   throw new Error('run did not finish');
 }
-const allInvoices = () =>
+/** The distributor's invoices to its clients (resellers and direct customers). */
+const allInvoices = () => invoicesOf('d1');
+const invoicesOf = (issuer: string) =>
   withSystem(api.db.db, (tx) =>
-    tx.select().from(invoices).where(eq(invoices.distributorId, 'd1')).orderBy(asc(invoices.number)),
+    tx
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.distributorId, 'd1'), eq(invoices.issuerOrgId, issuer)))
+      .orderBy(asc(invoices.number)),
   );
 const numbersOf = (rows: { number: string | null }[]) =>
   rows.map((r) => Number(r.number)).sort((a, b) => a - b);
@@ -220,9 +226,11 @@ describe('billing runs', () => {
       body: { invoiceDate: '2026-07-01' },
     });
     expect(res.status).toBe(200);
+    // The distributor's 4 invoices (345.00 + 72.45 tax) and its resellers' 3 to their customers
+    // (261.00 + 54.82 tax, see the next test).
     expect(res.body).toMatchObject({
-      invoiceCount: 4,
-      totals: [{ currency: 'EUR', count: 4, subtotal: '345.00', taxTotal: '72.45', total: '417.45' }],
+      invoiceCount: 7,
+      totals: [{ currency: 'EUR', count: 7, subtotal: '606.00', taxTotal: '127.27', total: '733.27' }],
       truncated: false,
     });
     expect(await allInvoices()).toHaveLength(0);
@@ -237,12 +245,12 @@ describe('billing runs', () => {
       status: 'COMPLETED',
       progressDone: 3,
       progressTotal: 3,
-      invoicesCreated: 4,
+      invoicesCreated: 7,
       error: null,
     });
     expect(run.issued).toEqual({
-      count: 4,
-      totals: [{ currency: 'EUR', count: 4, subtotal: '345.00', taxTotal: '72.45', total: '417.45' }],
+      count: 7,
+      totals: [{ currency: 'EUR', count: 7, subtotal: '606.00', taxTotal: '127.27', total: '733.27' }],
     });
     const rows = await allInvoices();
     expect(numbersOf(rows)).toEqual([1, 2, 3, 4]);
@@ -275,12 +283,14 @@ describe('billing runs', () => {
       });
       expect(r.amountDue).toBe(r.total);
     }
-    const items = await withSystem(api.db.db, (tx) =>
+    const allItems = await withSystem(api.db.db, (tx) =>
       tx
         .select()
         .from(invoiceItems)
         .orderBy(asc(invoiceItems.subscriptionLineId), asc(invoiceItems.periodStart)),
     );
+    const clients = ['d1-c1', 'd1-ra', 'd1-rb'];
+    const items = allItems.filter((i) => clients.includes(i.orgId));
     expect(
       items.map((i) => [
         i.subscriptionLineId,
@@ -302,7 +312,90 @@ describe('billing runs', () => {
       ['s-rb-1', 'd1-rb', 'd1-rb-c1', 'Business Basic', 10, 45, 9.45, 10, 'SRP', null, 12],
     ]);
     const taxes = await withSystem(api.db.db, (tx) => tx.select().from(invoiceTaxes));
-    expect(taxes).toHaveLength(4);
+    expect(taxes).toHaveLength(7);
+
+    // SPEC §1, §6: each reseller bills its end customer, numbered from its own sequence, at its
+    // unit sell price: reseller A marks its cost 9.00 up 15 % (10.35), reseller B sells at SRP 12.
+    const fromResellers = [...(await invoicesOf('d1-ra')), ...(await invoicesOf('d1-rb'))];
+    expect(
+      fromResellers.map((r) => [
+        r.issuerOrgId,
+        r.number,
+        r.accountId,
+        r.orgId,
+        r.periodStart,
+        r.channel,
+        r.subtotal,
+        r.taxTotal,
+        r.total,
+        r.stage,
+        r.status,
+        r.billingRunId === run.id,
+      ]),
+    ).toEqual([
+      [
+        'd1-ra',
+        '1',
+        'acc-ra-c1',
+        'd1-ra-c1',
+        '2026-06-01',
+        'RESELLER_STOREFRONT',
+        '103.5000',
+        '21.7400',
+        '125.2400',
+        'ISSUED',
+        'UNPAID',
+        true,
+      ],
+      [
+        'd1-ra',
+        '2',
+        'acc-ra-c1',
+        'd1-ra-c1',
+        '2026-07-01',
+        'RESELLER_STOREFRONT',
+        '103.5000',
+        '21.7400',
+        '125.2400',
+        'ISSUED',
+        'UNPAID',
+        true,
+      ],
+      [
+        'd1-rb',
+        '1',
+        'acc-rb-c1',
+        'd1-rb-c1',
+        '2026-06-16',
+        'DISTRIBUTOR_STOREFRONT',
+        '54.0000',
+        '11.3400',
+        '65.3400',
+        'ISSUED',
+        'UNPAID',
+        true,
+      ],
+    ]);
+    expect(
+      allItems
+        .filter((i) => !clients.includes(i.orgId))
+        .map((i) => [
+          i.subscriptionLineId,
+          i.orgId,
+          Number(i.unitPrice),
+          Number(i.amount),
+          i.unitCost && Number(i.unitCost),
+          i.pricingStrategy,
+        ]),
+    ).toEqual([
+      ['s-ra-1', 'd1-ra-c1', 10.35, 103.5, 9, 'MARKUP'],
+      ['s-ra-1', 'd1-ra-c1', 10.35, 103.5, 9, 'MARKUP'],
+      ['s-rb-1', 'd1-rb-c1', 12, 54, 10, 'SRP'],
+    ]);
+    const resellerSeq = await withSystem(api.db.db, (tx) =>
+      tx.select().from(invoiceNumberSequences).where(eq(invoiceNumberSequences.orgId, 'd1-ra')),
+    );
+    expect(resellerSeq.map((r) => [r.resellerId, r.lastNumber])).toEqual([['d1-ra', 2]]);
     const [seq] = await withSystem(api.db.db, (tx) =>
       tx.select().from(invoiceNumberSequences).where(eq(invoiceNumberSequences.orgId, 'd1')),
     );
@@ -317,7 +410,7 @@ describe('billing runs', () => {
     const page = await api.call('GET', `/api/v1/billing-runs/${run.id}/invoices?startRow=0&endRow=2`, {
       token: admin,
     });
-    expect(page.body).toMatchObject({ lastRow: 4, rows: [{ accountId: 'acc-c1', total: '145.20' }, {}] });
+    expect(page.body).toMatchObject({ lastRow: 7, rows: [{}, {}] });
   });
 
   it('re-running the same date creates nothing new; an Idempotency-Key replay answers the same run', async () => {
@@ -433,7 +526,8 @@ describe('billing runs', () => {
       ['acc-ra', '2026-08-01', '108.9000'],
       ['acc-rb', '2026-08-01', '36.3000'],
     ]);
-    expect(done.invoicesCreated).toBe(2);
+    // With reseller A's and B's invoices to their customers (one before the crash, one after).
+    expect(done.invoicesCreated).toBe(4);
     const all = await allInvoices();
     expect(numbersOf(all)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const items = await withSystem(api.db.db, (tx) =>
@@ -442,6 +536,7 @@ describe('billing runs', () => {
           line: invoiceItems.subscriptionLineId,
           start: invoiceItems.periodStart,
           status: invoices.status,
+          issuer: invoices.issuerOrgId,
         })
         .from(invoiceItems)
         .innerJoin(
@@ -452,7 +547,8 @@ describe('billing runs', () => {
           ),
         ),
     );
-    const live = items.filter((i) => i.status !== 'CANCELED').map((i) => `${i.line}@${i.start}`);
+    // Each line and period billed once per issuer (the distributor, and the reseller to its customer).
+    const live = items.filter((i) => i.status !== 'CANCELED').map((i) => `${i.issuer}:${i.line}@${i.start}`);
     expect(new Set(live).size).toBe(live.length);
   });
 
@@ -463,7 +559,7 @@ describe('billing runs', () => {
     });
     expect(on.status).toBe(200);
     const run = await finished((await startRun('2026-09-01')).body.id);
-    expect(run).toMatchObject({ status: 'COMPLETED', invoicesCreated: 2 });
+    expect(run).toMatchObject({ status: 'COMPLETED', invoicesCreated: 4 });
     const september = (await allInvoices()).filter((r) => r.invoiceDate === '2026-09-01');
     expect(september.map((r) => r.number).sort()).toEqual(['D1-202609-000008', 'D1-202609-000009']);
   });
@@ -477,7 +573,7 @@ describe('billing runs', () => {
       tx.update(billingRuns).set({ status: 'RUNNING' }).where(eq(billingRuns.id, run.id)),
     );
     expect(await resumeInterruptedBillingRuns(api.db.db)).toEqual([run.id]);
-    expect(await finished(run.id)).toMatchObject({ status: 'COMPLETED', invoicesCreated: 2 });
+    expect(await finished(run.id)).toMatchObject({ status: 'COMPLETED', invoicesCreated: 4 });
   });
 
   it('settles the new invoices from balances the clients already hold, oldest first (SPEC §4)', async () => {
@@ -503,7 +599,7 @@ describe('billing runs', () => {
     await pay('acc-ra', '50.00');
 
     const run = await finished((await startRun('2026-11-01')).body.id);
-    expect(run).toMatchObject({ status: 'COMPLETED', invoicesCreated: 2 });
+    expect(run).toMatchObject({ status: 'COMPLETED', invoicesCreated: 4 });
     const november = (await allInvoices()).filter((r) => r.invoiceDate === '2026-11-01');
     expect(november.map((r) => [r.accountId, r.total, r.status, r.amountDue]).sort()).toEqual([
       ['acc-ra', '108.9000', 'UNPAID', '108.9000'],

@@ -15,6 +15,7 @@ import {
   type SubscriptionLineInput,
   type TaxDefinition,
   unitCostPrice,
+  unitSellPrice,
 } from '@cascade/billing-core';
 import { type PurchaseChannel, queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
@@ -113,7 +114,7 @@ export interface Catalog {
   /** reseller → product (or '' for its default) → strategy. */
   strategies: Map<string, Map<string, ResellerStrategy>>;
   /** Memo of (reseller, product) → unit cost and snapshot. */
-  costs: Map<string, { unitCost: Decimal; snapshot: PricingSnapshot | null }>;
+  costs: Map<string, { unitCost: Decimal; snapshot: PricingSnapshot | null; unitSell: Decimal | null }>;
 }
 
 export async function loadCatalog(
@@ -227,7 +228,11 @@ export async function loadCatalog(
   return catalog;
 }
 
-/** The unit cost of a product for a reseller (SPEC §6) and the snapshot Customer Charges needs. */
+/**
+ * The unit cost of a product for a reseller (SPEC §6), the snapshot Customer Charges needs, and
+ * the reseller's unit sell price by its strategy (null: no strategy applies; a special price for
+ * an end customer, when there is one, is applied by the caller before it).
+ */
 function costOf(catalog: Catalog, reseller: string | null, product: ProductInfo) {
   const key = `${reseller ?? ''}\u0000${product.id}`;
   let hit = catalog.costs.get(key);
@@ -239,9 +244,13 @@ function costOf(catalog: Catalog, reseller: string | null, product: ProductInfo)
     });
     const strategies = reseller ? catalog.strategies.get(reseller) : undefined;
     const strategy = strategies?.get(product.id) ?? strategies?.get('');
+    const sells = strategy && (strategy.kind === 'MARKUP' || product.srp !== null);
     hit = {
       unitCost,
       snapshot: strategy ? pricingSnapshot(unitCost, strategy, product.srp) : null,
+      unitSell: sells
+        ? unitSellPrice({ specialPrice: null, strategy, unitCost, srp: product.srp }).unitSell
+        : null,
     };
     catalog.costs.set(key, hit);
   }
@@ -265,10 +274,19 @@ export interface ClientAccount {
   currency: string;
 }
 
+/** Engine inputs of one issuer, currency and channel: one engine call each, one channel per invoice. */
+export interface EngineGroup {
+  /** Who bills: the distributor (its clients), or a reseller (its end customers, SPEC §1, §6). */
+  issuer: string;
+  currency: string;
+  channel: PurchaseChannel;
+  subscriptions: SubscriptionInput[];
+}
+
 export interface BatchInput {
-  /** Engine inputs per (currency, channel): one engine call each, one channel per invoice. */
-  groups: Map<string, { currency: string; channel: PurchaseChannel; subscriptions: SubscriptionInput[] }>;
-  existing: ExistingInvoice[];
+  groups: Map<string, EngineGroup>;
+  /** What each issuer has already billed of the batch's subscriptions (debit invoices). */
+  existing: Map<string, ExistingInvoice[]>;
   subscriptions: Map<string, BatchSubscription>;
   accounts: Map<string, ClientAccount>;
   /** Subscription line → product id. */
@@ -284,6 +302,8 @@ interface SubRow {
   reseller_id: string | null;
   account_id: string;
   account_issuer: string;
+  account_org: string;
+  account_reseller: string | null;
   name: string;
   channel: PurchaseChannel;
   order_date: string;
@@ -333,11 +353,12 @@ export async function loadBatch(
   const subs = await queryRows<SubRow & Record<string, unknown>>(
     tx,
     sql`${batchSubs}
-        select b.id, b.org_id, b.reseller_id, b.account_id, a.issuer_org_id as account_issuer, b.name, b.channel,
+        select b.id, b.org_id, b.reseller_id, b.account_id, a.issuer_org_id as account_issuer,
+          a.org_id as account_org, a.reseller_id as account_reseller, b.name, b.channel,
           b.order_date::text as order_date, b.start_date::text as start_date, b.end_date::text as end_date,
           b.disconnection_date::text as disconnection_date, a.currency
         from batch b cross join lateral (
-          select a.issuer_org_id, a.currency from accounts a
+          select a.issuer_org_id, a.org_id, a.reseller_id, a.currency from accounts a
           where a.distributor_id = ${d} and a.id = b.account_id offset 0) a`,
   );
   const lines = await queryRows<LineRow & Record<string, unknown>>(
@@ -354,28 +375,30 @@ export async function loadBatch(
   );
   const billed = await queryRows<{
     subscription_id: string;
-    subscription_line_id: string;
+    subscription_line_id: string | null;
     period_start: string;
     period_end: string;
     status: string;
+    issuer_org_id: string;
+    source: string;
   }>(
     tx,
     sql`${batchSubs}
-        select x.subscription_id, x.subscription_line_id, x.period_start, x.period_end, i.status
+        select x.subscription_id, x.subscription_line_id, x.period_start, x.period_end, i.status, i.issuer_org_id, i.source
         from batch
         cross join lateral (
           select ii.subscription_id, ii.subscription_line_id, ii.period_start::text as period_start,
             ii.period_end::text as period_end, ii.invoice_id
           from invoice_items ii
-          where ii.distributor_id = ${d} and ii.subscription_id = batch.id and ii.subscription_line_id is not null
+          where ii.distributor_id = ${d} and ii.subscription_id = batch.id
           offset 0) x
         -- The invoice by its primary key only: with the issuer or type in this lookup, stale statistics
         -- made the planner walk the issuer's index over all its invoices, per item.
         cross join lateral (
-          select i.status, i.issuer_org_id, i.type from invoices i
+          select i.status, i.issuer_org_id, i.type, i.source from invoices i
           where i.distributor_id = ${d} and i.id = x.invoice_id
           offset 0) i
-        where i.type = 'DEBIT' and i.issuer_org_id = ${d}`,
+        where i.type = 'DEBIT'`,
   );
   const buyers = JSON.stringify([...new Set(subs.map((s) => s.reseller_id ?? s.org_id))]);
   const accountRows = await queryRows<{
@@ -416,25 +439,71 @@ export async function loadBatch(
     else linesOf.set(l.subscription_id, [l]);
   }
 
-  const input: BatchInput = {
-    groups: new Map(),
-    existing: billed.map((b) => ({
+  const existing = new Map<string, ExistingInvoice[]>();
+  for (const b of billed) {
+    // A run's item without a line is a Consolidated Priceline: it billed every service of the
+    // subscription over its period. Other invoices' items without a line bill no service.
+    const lineIds =
+      b.subscription_line_id !== null
+        ? [b.subscription_line_id]
+        : b.source === 'BILLING_SERVICE'
+          ? (linesOf.get(b.subscription_id) ?? []).map((l) => l.id)
+          : [];
+    if (lineIds.length === 0) continue;
+    const list = existing.get(b.issuer_org_id) ?? [];
+    if (list.length === 0) existing.set(b.issuer_org_id, list);
+    list.push({
       accountId: '',
       status: b.status,
       lines: [
         {
           subscriptionId: b.subscription_id,
-          lineIds: [b.subscription_line_id],
+          lineIds,
           periodStart: b.period_start,
           periodEnd: b.period_end,
         },
       ],
-    })),
+    });
+  }
+  const input: BatchInput = {
+    groups: new Map(),
+    existing,
     subscriptions: new Map(),
     accounts,
     lineProducts: new Map(),
     subscriptionCount: subs.length,
     skipped: [],
+  };
+
+  const addGroup = (
+    issuer: string,
+    s: SubRow,
+    accountId: string,
+    lines: Map<number, SubscriptionLineInput[]>,
+  ) => {
+    const groupKey = `${issuer}\u0000${s.currency}\u0000${s.channel}`;
+    let group = input.groups.get(groupKey);
+    if (!group) {
+      group = { issuer, currency: s.currency, channel: s.channel, subscriptions: [] };
+      input.groups.set(groupKey, group);
+    }
+    for (const [frequency, subLines] of lines) {
+      group.subscriptions.push({
+        id: s.id,
+        name: s.name,
+        accountId,
+        orderDate: s.order_date,
+        startDate: s.start_date,
+        endDate: minOf(s.end_date, s.disconnection_date),
+        billingFrequencyMonths: frequency,
+        lines: subLines,
+      });
+    }
+  };
+  const push = (m: Map<number, SubscriptionLineInput[]>, frequency: number, line: SubscriptionLineInput) => {
+    const list = m.get(frequency);
+    if (list) list.push(line);
+    else m.set(frequency, [line]);
   };
 
   for (const s of subs) {
@@ -449,6 +518,16 @@ export async function loadBatch(
     // The distributor bills its client: a reseller at the unit cost (its price list); a direct
     // client at the subscription's own price.
     const viaReseller = s.account_issuer !== d;
+    // SPEC §1, §6: the reseller bills its end customer on the customer's account at the reseller,
+    // at the unit sell price (a special price, else the reseller's strategy for the product).
+    const resellerBills = viaReseller && s.reseller_id !== null && s.account_issuer === s.reseller_id;
+    if (resellerBills && !accounts.has(s.account_id))
+      accounts.set(s.account_id, {
+        id: s.account_id,
+        orgId: s.account_org,
+        resellerId: s.account_reseller,
+        currency: s.currency,
+      });
     input.subscriptions.set(s.id, {
       id: s.id,
       orgId: s.org_id,
@@ -457,6 +536,7 @@ export async function loadBatch(
       clientAccountId: account.id,
     });
     const byFrequency = new Map<number, SubscriptionLineInput[]>();
+    const sellByFrequency = new Map<number, SubscriptionLineInput[]>();
     for (const l of linesOf.get(s.id) ?? []) {
       const product = catalog.products.get(l.product_id);
       // Pay-per-use is rated from usage records, not by the recurring run.
@@ -464,10 +544,10 @@ export async function loadBatch(
       input.lineProducts.set(l.id, product.id);
       let unitPrice: string;
       let snapshot: PricingSnapshot | null = null;
-      if (viaReseller) {
-        const cost = costOf(catalog, s.reseller_id, product);
+      const cost = viaReseller ? costOf(catalog, s.reseller_id, product) : null;
+      const sp = viaReseller ? special.get(`${s.org_id}\u0000${product.id}`) : undefined;
+      if (cost) {
         unitPrice = cost.unitCost.toFixed();
-        const sp = special.get(`${s.org_id}\u0000${product.id}`);
         snapshot =
           sp !== undefined && cost.snapshot
             ? { ...cost.snapshot, strategy: 'SPECIAL_PRICE', markupPercent: null }
@@ -491,28 +571,23 @@ export async function loadBatch(
         startDate: l.start_date,
         endDate: minOf(l.end_date, l.disconnection_date),
       };
-      const list = byFrequency.get(l.billing_frequency_months);
-      if (list) list.push(line);
-      else byFrequency.set(l.billing_frequency_months, [line]);
+      push(byFrequency, l.billing_frequency_months, line);
+      if (resellerBills && cost) {
+        // The line's own ad hoc price and flat discount are the reseller's terms with its customer.
+        const sell =
+          sp !== undefined
+            ? roundUnitPrice(sp)
+            : (cost.unitSell ?? roundUnitPrice(l.unit_price ?? product.sellPrice));
+        push(sellByFrequency, l.billing_frequency_months, {
+          ...line,
+          unitPrice: sell.toFixed(),
+          adHocPrice: l.ad_hoc_price,
+          flatDiscount: l.flat_discount,
+        });
+      }
     }
-    const groupKey = `${s.currency}\u0000${s.channel}`;
-    let group = input.groups.get(groupKey);
-    if (!group) {
-      group = { currency: s.currency, channel: s.channel, subscriptions: [] };
-      input.groups.set(groupKey, group);
-    }
-    for (const [frequency, subLines] of byFrequency) {
-      group.subscriptions.push({
-        id: s.id,
-        name: s.name,
-        accountId: account.id,
-        orderDate: s.order_date,
-        startDate: s.start_date,
-        endDate: minOf(s.end_date, s.disconnection_date),
-        billingFrequencyMonths: frequency,
-        lines: subLines,
-      });
-    }
+    addGroup(d, s, account.id, byFrequency);
+    if (resellerBills && s.reseller_id) addGroup(s.reseller_id, s, s.account_id, sellByFrequency);
   }
   return input;
 }

@@ -218,7 +218,10 @@ const isUniqueViolation = (err: unknown): boolean => {
   return false;
 };
 
-/** Engine output for one batch, one call per (currency, channel) so an invoice has one channel. */
+/**
+ * Engine output for one batch, one call per (issuer, currency, channel) so an invoice has one
+ * issuer and one channel; each issuer's earlier invoices tell the engine what it already billed.
+ */
 export function generateBatch(batch: BatchInput, invoiceDate: string, options: BillingOptions): ToWrite[] {
   const out: ToWrite[] = [];
   for (const group of batch.groups.values()) {
@@ -228,9 +231,9 @@ export function generateBatch(batch: BatchInput, invoiceDate: string, options: B
       invoiceDate,
       options,
       subscriptions: group.subscriptions,
-      existingInvoices: batch.existing,
+      existingInvoices: batch.existing.get(group.issuer) ?? [],
     });
-    for (const invoice of invoices) out.push({ invoice, channel: group.channel });
+    for (const invoice of invoices) out.push({ invoice, channel: group.channel, issuer: group.issuer });
   }
   return out;
 }

@@ -25,23 +25,39 @@ export interface NumberingRule {
 export interface ToWrite {
   invoice: GeneratedInvoice;
   channel: PurchaseChannel;
+  /** The issuing organization: the distributor, or a reseller billing its end customer. */
+  issuer: string;
 }
 
 const ZERO = new Decimal(0);
 
-/** Takes `count` numbers from the issuer's counter in this transaction (a rollback gives them back). */
-async function takeNumbers(tx: Transaction, distributorId: string, issuer: string, count: number) {
+/**
+ * Takes numbers from each issuer's counter in this transaction (a rollback gives them back), two
+ * statements for all issuers of the batch. Returns each issuer's last number before the batch.
+ */
+async function takeNumbers(
+  tx: Transaction,
+  distributorId: string,
+  counts: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
+  const json = JSON.stringify([...counts].map(([org, n]) => ({ org, n })));
   await tx.execute(
     sql`insert into invoice_number_sequences (distributor_id, reseller_id, org_id, last_number)
-        values (${distributorId}, null, ${issuer}, 0) on conflict do nothing`,
+        select o.distributor_id, o.reseller_id, o.id, 0
+        from json_to_recordset(${json}::json) as x(org text, n int)
+        join organizations o on o.distributor_id = ${distributorId} and o.id = x.org
+        on conflict do nothing`,
   );
-  const [row] = await queryRows<{ last: string | number }>(
+  const rows = await queryRows<{ org: string; last: string | number; n: number }>(
     tx,
-    sql`update invoice_number_sequences set last_number = last_number + ${count}
-        where distributor_id = ${distributorId} and org_id = ${issuer} returning last_number as last`,
+    sql`update invoice_number_sequences s set last_number = s.last_number + x.n
+        from json_to_recordset(${json}::json) as x(org text, n int)
+        where s.distributor_id = ${distributorId} and s.org_id = x.org
+        returning s.org_id as org, s.last_number as last, x.n as n`,
   );
-  if (!row) throw new Error(`no number sequence for ${issuer}`);
-  return Number(row.last) - count;
+  const before = new Map(rows.map((r) => [r.org, Number(r.last) - Number(r.n)]));
+  for (const org of counts.keys()) if (!before.has(org)) throw new Error(`no number sequence for ${org}`);
+  return before;
 }
 
 /** Each charge's share of the invoice's taxes (exact: shares add up to each tax amount). */
@@ -83,13 +99,16 @@ export async function writeInvoices(
 ): Promise<{ issued: number; pending: number }> {
   const { distributorId: d, batch, generated } = args;
   if (generated.length === 0) return { issued: 0, pending: 0 };
-  const ready = generated.filter((g) => g.invoice.status === 'READY').length;
-  let last = ready > 0 ? await takeNumbers(tx, d, d, ready) : 0;
+  const counts = new Map<string, number>();
+  for (const g of generated)
+    if (g.invoice.status === 'READY') counts.set(g.issuer, (counts.get(g.issuer) ?? 0) + 1);
+  const ready = [...counts.values()].reduce((a, b) => a + b, 0);
+  const last = ready > 0 ? await takeNumbers(tx, d, counts) : new Map<string, number>();
 
   const invoiceRows: Record<string, unknown>[] = [];
   const itemRows: Record<string, unknown>[] = [];
   const taxRows: Record<string, unknown>[] = [];
-  for (const { invoice, channel } of generated) {
+  for (const { invoice, channel, issuer } of generated) {
     const account = batch.accounts.get(invoice.accountId);
     if (!account) throw new Error(`account ${invoice.accountId} not loaded`);
     const id = crypto.randomUUID();
@@ -98,13 +117,13 @@ export async function writeInvoices(
     let number: string | null = null;
     if (isReady) {
       const next = nextInvoiceNumber({
-        lastSequence: last,
+        lastSequence: last.get(issuer) ?? 0,
         requiresCustomBillNumber: args.numbering.requiresCustomBillNumber,
         template: args.numbering.template,
-        orgCode: args.numbering.orgCode,
+        orgCode: issuer === d ? args.numbering.orgCode : issuer.toUpperCase(),
         invoiceDate: invoice.invoiceDate,
       });
-      last = next.sequence;
+      last.set(issuer, next.sequence);
       number = next.number;
     }
     const shares = taxShares(invoice);
@@ -112,6 +131,23 @@ export async function writeInvoices(
     let lineNo = 0;
     for (const line of invoice.lines) {
       const sub = batch.subscriptions.get(line.subscriptionId);
+      if (line.charges.length > 1) {
+        // Consolidated Priceline: the subscription's services of one period as one item (their
+        // taxes were computed per service). No line id: the run reads it back as all of them.
+        lineNo += 1;
+        if (sub) endCustomers.add(sub.orgId);
+        itemRows.push({
+          ...consolidatedItem(line, batch, money, shares),
+          distributor_id: d,
+          reseller_id: account.resellerId,
+          org_id: account.orgId,
+          id: `${id}-${lineNo}`,
+          invoice_id: id,
+          line_no: lineNo,
+          end_customer_org_id: sub?.orgId ?? null,
+        });
+        continue;
+      }
       for (const c of line.charges) {
         lineNo += 1;
         if (sub) endCustomers.add(sub.orgId);
@@ -182,7 +218,7 @@ export async function writeInvoices(
       reseller_id: account.resellerId,
       org_id: account.orgId,
       id,
-      issuer_org_id: d,
+      issuer_org_id: issuer,
       account_id: account.id,
       stage: isReady ? 'ISSUED' : 'PENDING',
       type: 'DEBIT',
@@ -213,6 +249,62 @@ export async function writeInvoices(
   await insertJson(tx, 'invoice_items', ITEM_COLUMNS, itemRows);
   await insertJson(tx, 'invoice_taxes', TAX_COLUMNS, taxRows);
   return { issued: ready, pending: generated.length - ready };
+}
+
+/** The same value from every charge, or null when they differ. */
+function common<T>(values: readonly T[]): T | null {
+  const first = values[0];
+  return first !== undefined && values.every((v) => v === first) ? first : null;
+}
+
+/** A Consolidated Priceline's item: amounts summed, the pricing snapshot of the whole bundle. */
+function consolidatedItem(
+  line: GeneratedInvoice['lines'][number],
+  batch: BatchInput,
+  money: (v: Decimal) => string,
+  shares: ReadonlyMap<string, Decimal>,
+): Record<string, unknown> {
+  const charges = line.charges;
+  const products = charges.map((c) => batch.lineProducts.get(c.lineId) ?? null);
+  const snaps = charges.map((c) => c.pricingSnapshot);
+  const sumOf = (f: (c: (typeof charges)[number]) => Decimal | null) => {
+    let total = ZERO;
+    for (const c of charges) {
+      const v = f(c);
+      if (v === null) return null;
+      total = total.plus(v);
+    }
+    return total.toFixed();
+  };
+  let tax = ZERO;
+  for (const c of charges) tax = tax.plus(shares.get(chargeTaxId(line.subscriptionId, c)) ?? ZERO);
+  const allSnapshots = snaps.every((x) => x !== null);
+  return {
+    subscription_id: line.subscriptionId,
+    subscription_line_id: null,
+    product_id: common(products),
+    product_type: common(charges.map((c) => c.product?.type ?? '')) ?? '',
+    product_name: common(charges.map((c) => c.product?.name ?? c.description)) ?? line.description,
+    description: line.description,
+    installment_number: null,
+    period_start: line.periodStart,
+    period_end: line.periodEnd,
+    quantity: line.quantity.toFixed(),
+    unit: common(charges.map((c) => c.unit)) ?? 'Month',
+    unit_price: line.unitPrice.toFixed(),
+    discount: money(line.discount),
+    amount: money(line.amount),
+    tax_amount: money(tax),
+    // Per bundle: the services' unit costs (and SRPs) times their quantities.
+    unit_cost: allSnapshots ? sumOf((c) => new Decimal(c.pricingSnapshot!.unitCost).times(c.quantity)) : null,
+    pricing_strategy: allSnapshots ? common(snaps.map((x) => x!.strategy)) : null,
+    markup_percent: allSnapshots ? common(snaps.map((x) => x!.markupPercent)) : null,
+    srp: allSnapshots
+      ? sumOf((c) =>
+          c.pricingSnapshot!.srp === null ? null : new Decimal(c.pricingSnapshot!.srp).times(c.quantity),
+        )
+      : null,
+  };
 }
 
 const INVOICE_COLUMNS = [
