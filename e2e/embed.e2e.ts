@@ -229,6 +229,29 @@ describe('the third-party portal demo', () => {
     expect(answer.request().headers().authorization).not.toBe(firstToken);
     await charges(page).locator('.ag-row').first().waitFor();
     expect(queries.every((q) => q.status === 200)).toBe(true);
+
+    // A 401 (say, a token the API no longer takes): one new token, the request again, no fuss.
+    let refused = 0;
+    let refusedToken = '';
+    await page.route(`${apiUrl}/v1/customer-charges/query`, async (route) => {
+      if (refused > 0 || route.request().method() !== 'POST') return route.continue();
+      refused += 1;
+      refusedToken = route.request().headers().authorization ?? '';
+      return route.fulfill({
+        status: 401,
+        headers: { 'Access-Control-Allow-Origin': portalUrl, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'unauthorized', message: 'Invalid token: it has expired' } }),
+      });
+    });
+    const callsBefore = tokenCalls.length;
+    const retried = page.waitForResponse((r) => r.url().endsWith(QUERY) && r.status() === 200);
+    await charges(page).locator('.ag-header-cell[col-id="invoiceDate"] .ag-header-cell-label').click();
+    const ok = await retried;
+    await charges(page).locator('.ag-row').first().waitFor();
+    expect(refused).toBe(1);
+    expect(tokenCalls.length).toBeGreaterThan(callsBefore);
+    expect(ok.request().headers().authorization).not.toBe(refusedToken);
+
     expect((await events()).filter((e) => e.type === 'cascade:error')).toEqual([]);
     expect(await charges(page).getByTestId('grid-error').count()).toBe(0);
   });
