@@ -312,6 +312,30 @@ describe('manual invoices', () => {
     expect(h.stored[acc]).toBe('27.3600');
   });
 
+  it('two concurrent issues of one draft number it once', async () => {
+    const acc = await freshAccount();
+    const d = (await draft(acc)).body as Detail;
+    const seq = async () =>
+      (
+        await withSystem(api.db.db, (tx) =>
+          queryRows<{ n: number }>(
+            tx,
+            sql`select last_number::int as n from invoice_number_sequences where org_id = ${RA}`,
+          ),
+        )
+      )[0]?.n ?? 0;
+    const before = await seq();
+    const [a, b] = await Promise.all([
+      post(`/api/v1/invoices/${d.id}/issue`, {}),
+      post(`/api/v1/invoices/${d.id}/issue`, {}),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect((a.body as Detail).number).toBe((b.body as Detail).number);
+    expect(await seq()).toBe(before + 1);
+    const summary = await get(`/api/v1/accounts/${acc}/summary`);
+    expect(summary.body).toMatchObject({ due: '36.32', openInvoices: 1 });
+  });
+
   it('refuses to issue for anyone but the issuer’s money roles, and what is not a draft of theirs', async () => {
     const acc = await freshAccount();
     const d = (await draft(acc)).body as Detail;
