@@ -217,16 +217,19 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     const edited = row(page, 'subscriptions-grid', `${tag} Toronto office`);
     await expect.poll(() => edited.locator('[col-id="region"]').textContent()).toBe('Ontario, Canada');
 
-    // A line: an unknown product and a bad quantity get the API's errors beside their fields.
+    // A line: a bad quantity gets the API's error beside its field, on adding and on changing.
     await edited.locator('[col-id="name"]').click();
-    await sub.getByTestId('subscription-lines').waitFor();
-    await sub.locator('input[placeholder="m365-business-basic"]').fill('no-such-product');
-    await sub.getByRole('button', { name: 'Add line' }).click();
-    await expect
-      .poll(() => sub.getByTestId('subscription-lines').locator('.cx-field-error').first().textContent())
-      .toMatch(/No such product/);
-    await sub.locator('input[placeholder="m365-business-basic"]').fill('m365-business-basic');
-    await sub.getByRole('button', { name: 'Add line' }).click();
+    const lines = sub.getByTestId('subscription-lines');
+    await lines.waitFor();
+    await lines
+      .locator('select[name="productId"] option[value="m365-business-basic"]')
+      .waitFor({ state: 'attached' });
+    await lines.locator('select[name="productId"]').selectOption('m365-business-basic');
+    await lines.locator('input[name="quantity"]').fill('-3');
+    await lines.getByRole('button', { name: 'Add line' }).click();
+    await expect.poll(() => fieldError(lines, 'quantity').textContent()).toMatch(/number of licenses/);
+    await lines.locator('input[name="quantity"]').fill('10');
+    await lines.getByRole('button', { name: 'Add line' }).click();
     const line = sub.locator('tr[data-line="m365-business-basic"]');
     await line.waitFor();
     await line.locator('input').fill('ten');

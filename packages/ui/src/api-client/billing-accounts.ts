@@ -72,6 +72,15 @@ export interface SubscriptionLine {
   endDate: string | null;
 }
 
+export interface SubscriptionProduct {
+  id: string;
+  name: string;
+  type: string;
+  unit: string;
+  term: 'MONTH' | 'YEAR' | 'USAGE';
+  currency: string;
+}
+
 export interface SubscriptionLineInput {
   productId: string;
   quantity: string;
@@ -182,6 +191,8 @@ export function billingAccountsApi(client: ApiClient) {
       client.post<Subscription>('/v1/subscriptions', body, idem(key)),
     updateSubscription: (id: string, body: SubscriptionPatch) =>
       client.patch<Subscription>(`/v1/subscriptions/${enc(id)}`, body),
+    subscriptionProducts: (o: CallOptions = {}) =>
+      all<SubscriptionProduct>(client, '/v1/subscription-products', {}, o),
     subscriptionLines: (id: string, o: CallOptions = {}) =>
       all<SubscriptionLine>(client, `/v1/subscriptions/${enc(id)}/lines`, {}, o),
     addSubscriptionLine: (id: string, body: SubscriptionLineInput, key: string) =>

@@ -214,6 +214,22 @@ describe('subscriptions', () => {
     });
   });
 
+  it("offer the marketplace's active products for lines", async () => {
+    const res = await call<{ rows: { id: string; term: string }[]; lastRow: number }>(
+      'GET',
+      '/api/v1/subscription-products',
+      { roles: ['USER'] },
+    );
+    expect(res.body.rows.map((p) => [p.id, p.term])).toEqual([
+      ['p-usage', 'USAGE'],
+      ['p-monthly', 'MONTH'],
+    ]);
+    const other = await call<{ rows: unknown[] }>('GET', '/api/v1/subscription-products', {
+      org: FIXTURE.otherReseller,
+    });
+    expect(other.body.rows).toEqual([]);
+  });
+
   it('have lines: add, list, change the quantity; bad input refused', async () => {
     const add = await call<Line>('POST', `${PATH}/${first.id}/lines`, {
       headers: key(),

@@ -344,7 +344,50 @@ const SORTS = {
   createdAt: subscriptions.createdAt,
 } as const;
 
+const productSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    unit: z.string(),
+    term: z.enum(['MONTH', 'YEAR', 'USAGE']),
+    currency: z.string(),
+  })
+  .meta({ id: 'SubscriptionProduct' });
+
 export const subscriptionRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/subscription-products',
+    summary: 'Products a subscription line may hold',
+    description: "The marketplace catalogue's active products, by type and name (what the line form offers).",
+    tags: ['subscriptions'],
+    auth: {},
+    request: { query: pageQuery() },
+    response: pageOf(productSchema),
+    async handler({ session, query, withTenant }) {
+      const { offset, limit } = pageWindow(query);
+      const where = and(marketplaceScope(products, session.tenant), eq(products.active, true));
+      return withTenant(async (tx) => {
+        const rows = await tx
+          .select({
+            id: products.id,
+            name: products.name,
+            type: products.type,
+            unit: products.unit,
+            term: products.term,
+            currency: products.currency,
+          })
+          .from(products)
+          .where(where)
+          .orderBy(asc(products.type), asc(products.name), asc(products.id))
+          .limit(limit)
+          .offset(offset);
+        const [total] = await tx.select({ n: count() }).from(products).where(where);
+        return toPage(rows, total?.n);
+      });
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/api/v1/regions',
