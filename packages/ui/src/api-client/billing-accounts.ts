@@ -192,7 +192,7 @@ export function billingAccountsApi(client: ApiClient) {
     updateSubscription: (id: string, body: SubscriptionPatch) =>
       client.patch<Subscription>(`/v1/subscriptions/${enc(id)}`, body),
     subscriptionProducts: (o: CallOptions = {}) =>
-      all<SubscriptionProduct>(client, '/v1/subscription-products', {}, o),
+      all<SubscriptionProduct>(client, '/v1/subscriptions/products', {}, o),
     subscriptionLines: (id: string, o: CallOptions = {}) =>
       all<SubscriptionLine>(client, `/v1/subscriptions/${enc(id)}/lines`, {}, o),
     addSubscriptionLine: (id: string, body: SubscriptionLineInput, key: string) =>

@@ -217,14 +217,14 @@ describe('subscriptions', () => {
   it("offer the marketplace's active products for lines", async () => {
     const res = await call<{ rows: { id: string; term: string }[]; lastRow: number }>(
       'GET',
-      '/api/v1/subscription-products',
+      '/api/v1/subscriptions/products',
       { roles: ['USER'] },
     );
     expect(res.body.rows.map((p) => [p.id, p.term])).toEqual([
       ['p-usage', 'USAGE'],
       ['p-monthly', 'MONTH'],
     ]);
-    const other = await call<{ rows: unknown[] }>('GET', '/api/v1/subscription-products', {
+    const other = await call<{ rows: unknown[] }>('GET', '/api/v1/subscriptions/products', {
       org: FIXTURE.otherReseller,
     });
     expect(other.body.rows).toEqual([]);

@@ -358,9 +358,10 @@ const productSchema = z
 export const subscriptionRoutes = [
   defineRoute({
     method: 'GET',
-    path: '/api/v1/subscription-products',
+    path: '/api/v1/subscriptions/products',
     summary: 'Products a subscription line may hold',
-    description: "The marketplace catalogue's active products, by type and name (what the line form offers).",
+    description:
+      "The marketplace catalogue's active products, by type and name (what the line form offers). Registered before /subscriptions/:id, so `products` is never read as a subscription id.",
     tags: ['subscriptions'],
     auth: {},
     request: { query: pageQuery() },
