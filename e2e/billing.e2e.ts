@@ -151,6 +151,8 @@ describe('Billing', () => {
     await page.locator('#cx-manual-1-quantity, [id^="cx-manual-"][id$="-quantity"]').first().waitFor();
     await screenshot(page, 'billing-distributor-manual-invoice-errors');
     await page.getByTestId('manual-line-0-quantity').fill('2');
+    // The field's error goes once the field is edited.
+    expect(await page.getByTestId('manual-line-0').locator('.cx-field-error').count()).toBe(0);
     const vat = page.locator('[data-testid^="manual-line-0-tax-"]').first();
     if (await vat.count()) await vat.check();
     await page.getByTestId('manual-add-line').click();
