@@ -9,7 +9,8 @@ import { ConfigError, loadConfig } from '../config';
 import { AUDIENCES, type Audience, ROLES, type Role, signToken } from '.';
 
 const usage =
-  'usage: pnpm token -- --org ID --roles ADMIN[,USER] [--sub USER] [--aud api|embed] [--ttl SECONDS]';
+  'usage: pnpm token -- --org ID --roles ADMIN[,USER] [--sub USER] [--aud api] [--ttl SECONDS]\n' +
+  '(embed tokens come from POST /api/v1/embed/sessions with an API key: they name its widgets, origins and key)';
 
 export async function main(argv: string[]): Promise<string> {
   const { values } = parseArgs({
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<string> {
   if (!(AUDIENCES as readonly string[]).includes(values.aud)) {
     throw new Error(`--aud must be one of ${AUDIENCES.join(', ')}`);
   }
+  if (values.aud === 'embed') throw new Error(`--aud embed cannot be made here\n${usage}`);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive whole number of seconds');
   const config = loadConfig(process.env);
