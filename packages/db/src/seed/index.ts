@@ -280,6 +280,8 @@ async function insertDemo(tx: Transaction): Promise<void> {
         i % 2 === 0 ? `VISA **** ${String(4242 + i * 11).slice(-4)}` : `IBAN ****${String(1000 + i * 7)}`,
       holderName: o.name,
       expires: i % 2 === 0 ? '08/28' : null,
+      // The account's only method is its default (one per account, as the API keeps it).
+      isDefault: true,
     })),
   );
   await tx.insert(billingProfiles).values(
