@@ -371,8 +371,16 @@ describe('manual invoices', () => {
     expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).status).toBe(404);
     await post(`/api/v1/invoices/${d.id}/issue`, {});
     expect(await listed()).toEqual([d.id]);
+    // Names of the organizations the caller may see; the seller is not one a customer sees.
     expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).body).toMatchObject({
       direction: 'RECEIVED',
+      clientName: `Client ${client}`,
+      issuerName: null,
+    });
+    expect((await get(`/api/v1/invoices/${d.id}`)).body).toMatchObject({
+      direction: 'ISSUED',
+      clientName: `Client ${client}`,
+      issuerName: 'Reseller A',
     });
   });
 

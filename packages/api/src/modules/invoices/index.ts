@@ -12,11 +12,12 @@ import {
   invoiceItems,
   invoices,
   invoiceTaxes,
+  organizations,
   queryRows,
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
@@ -50,6 +51,14 @@ export const invoiceSchema = z
     amountDue: z.string(),
     creditedInvoiceId: z.string().nullable(),
     direction: z.enum(['RECEIVED', 'ISSUED', 'OTHER']).describe("From the caller's side."),
+    issuerName: z
+      .string()
+      .nullable()
+      .describe('The issuer’s name, when the caller may see that organization.'),
+    clientName: z
+      .string()
+      .nullable()
+      .describe('The client’s name, when the caller may see that organization.'),
   })
   .meta({ id: 'Invoice' });
 
@@ -107,8 +116,25 @@ const columns = {
 };
 type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] };
 
-const out = (r: Row, me: string) => ({
+/** Names of the organizations the tenant may see (row-level security hides the others: null). */
+async function orgNames(
+  tx: Transaction,
+  session: Session,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(and(tenantScope(organizations, session.tenant), inArray(organizations.id, unique)));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+const out = (r: Row, me: string, names: ReadonlyMap<string, string> = new Map()) => ({
   ...r,
+  issuerName: names.get(r.issuerOrgId) ?? null,
+  clientName: names.get(r.clientOrgId) ?? null,
   subtotal: formatAmount(r.subtotal, r.currency),
   taxTotal: formatAmount(r.taxTotal, r.currency),
   total: formatAmount(r.total, r.currency),
@@ -250,7 +276,7 @@ export async function readInvoiceDetail(
     .reduce((sum, c) => sum.plus(c.total), new Decimal(0));
   const creditable = open ? Decimal.max(new Decimal(row.total).minus(creditedTotal), 0) : new Decimal(0);
   return {
-    ...out(row as Row, session.tenant.orgId),
+    ...out(row as Row, session.tenant.orgId, await orgNames(tx, session, [row.issuerOrgId, row.clientOrgId])),
     source: row.source,
     pendingError: row.pendingError,
     items: items.map((i) => ({
@@ -440,8 +466,13 @@ export const invoiceRoutes = [
           .select({ n: count() })
           .from(invoices)
           .where(and(...where));
+        const names = await orgNames(
+          tx,
+          session,
+          rows.flatMap((r) => [r.issuerOrgId, r.clientOrgId]),
+        );
         return toPage(
-          rows.map((r) => out(r as Row, me)),
+          rows.map((r) => out(r as Row, me, names)),
           total?.n,
         );
       });

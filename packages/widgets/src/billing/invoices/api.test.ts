@@ -35,6 +35,8 @@ function invoice(overrides: Partial<InvoiceDetail> = {}): InvoiceDetail {
     amountDue: '12.10',
     creditedInvoiceId: null,
     direction: 'ISSUED',
+    issuerName: 'Standard IT Partners',
+    clientName: 'Acme Corporation',
     items: [],
     taxes: [],
     links: [],

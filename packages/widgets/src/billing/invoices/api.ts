@@ -24,6 +24,9 @@ export interface InvoiceRow {
   amountDue: string;
   creditedInvoiceId: string | null;
   direction: InvoiceDirection;
+  /** Null when the caller may not see that organization (a customer does not see its seller). */
+  issuerName: string | null;
+  clientName: string | null;
 }
 
 export interface InvoiceItem {

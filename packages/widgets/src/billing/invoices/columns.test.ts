@@ -61,6 +61,14 @@ describe('invoice grid columns', () => {
     const due = cols.find((c) => c.colId === 'amountDue')!;
     const format = due.valueFormatter as (p: { data: unknown }) => string;
     expect(format({ data: { amountDue: '1234.5', currency: 'EUR' } }).replace(/\s/g, ' ')).toBe('1.234,50 €');
+    const from = cols.find((c) => c.colId === 'issuerOrgId')!.valueFormatter as (p: {
+      data: unknown;
+    }) => string;
+    expect(from({ data: { issuerOrgId: 'reseller-standard', issuerName: 'Standard IT Partners' } })).toBe(
+      'Standard IT Partners',
+    );
+    // A seller the customer may not see: its id.
+    expect(from({ data: { issuerOrgId: 'reseller-standard', issuerName: null } })).toBe('reseller-standard');
     expect(numberText({ number: null })).toBe('Draft');
     expect(numberText({ number: 'RST-000001' })).toBe('RST-000001');
   });

@@ -58,6 +58,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       sortable: true,
       flex: 1,
       minWidth: 110,
+      valueFormatter: (p) => (p.data ? (p.data.issuerName ?? p.data.issuerOrgId) : ''),
     });
   if (options.direction !== 'received')
     cols.push({
@@ -67,6 +68,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       sortable: true,
       flex: 1,
       minWidth: 110,
+      valueFormatter: (p) => (p.data ? (p.data.clientName ?? p.data.clientOrgId) : ''),
     });
   if (!options.fixedType)
     cols.push({
