@@ -186,6 +186,29 @@ describe('the third-party portal demo', () => {
     expect(placement).toEqual({ inShadow: true, inHead: false, adopted: 1 });
     await screenshot(page, 'embed-portal');
 
+    // Invoice links lead to Cascade's site (not the portal's), and tell the page through an event.
+    const link = charges(page).locator('a.cc-invoice-link').first();
+    const apiOrigin = new URL(apiUrl).origin;
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${apiOrigin}/`));
+    const popup = page.waitForEvent('popup');
+    await link.click();
+    await (await popup).close();
+    // The export streams cross-origin (its file name read from an exposed header) and says when done.
+    const download = page.waitForEvent('download');
+    await charges(page).getByTestId('export').click();
+    expect((await download).suggestedFilename()).toMatch(/\.xlsx$/);
+    await expect.poll(async () => (await events()).map((e) => e.type)).toContain('cascade:export-complete');
+    const seen = await events();
+    expect(seen.find((e) => e.type === 'cascade:invoice-open')?.detail).toMatchObject({
+      invoiceNumber: expect.stringMatching(/^DST-/),
+      invoiceUrl: expect.stringMatching(new RegExp(`^${apiOrigin}/`)),
+    });
+    expect(seen.find((e) => e.type === 'cascade:export-complete')?.detail).toMatchObject({
+      format: 'xlsx',
+      fileName: expect.stringMatching(/\.xlsx$/),
+      bytes: expect.any(Number),
+    });
+
     // Themes change at run time: the portal's dark mode switches the variables.
     await page.click('#scheme-toggle');
     await expect

@@ -1,7 +1,7 @@
 // A storefront module as a custom element: a thin HTMLElement that mounts a Vue app of its own
 // (its own Pinia) into its shadow root, with the module's styles and AG Grid's theme inside that
 // root, a token manager fed by the host's `fetchToken`, and DOM events for the host.
-import { hostFetchKey } from '@cascade/widgets';
+import { hostFetchKey, hostLinkBaseKey } from '@cascade/widgets';
 import { createPinia } from 'pinia';
 import { type App, type Component, createApp, h, shallowRef } from 'vue';
 import { decodeClaims, type FetchToken, TokenError, TokenManager } from './token-manager';
@@ -219,6 +219,8 @@ export function defineWidgetElement(spec: WidgetElementSpec): CustomElementConst
       });
       app.use(pinia);
       app.provide(hostFetchKey, widgetFetch);
+      // Links the API gives (an invoice's page) belong to Cascade's site, not to the host page's.
+      app.provide(hostLinkBaseKey, `${new URL(baseUrlOf(this), location.href).origin}/`);
       app.config.errorHandler = (err) => {
         this.#error('load_failed', err instanceof Error ? err.message : String(err));
       };

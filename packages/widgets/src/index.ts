@@ -1,6 +1,6 @@
 import { type Component, defineAsyncComponent } from 'vue';
 
-export { hostFetchKey } from './host';
+export { hostFetchKey, hostLinkBaseKey } from './host';
 
 /**
  * The storefront modules, by module name (ARCHITECTURE.md): `billing`, `customer-charges`.

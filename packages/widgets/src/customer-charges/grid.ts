@@ -37,6 +37,8 @@ export interface InvoiceOpen {
 
 export interface ColumnDefOptions {
   locale?: string;
+  /** What relative invoice links resolve against (the page's URL when unset). */
+  linkBase?: string;
   /** The invoice link was followed (click or Enter). */
   onInvoiceOpen?: (open: InvoiceOpen) => void;
 }
@@ -92,7 +94,7 @@ export function safeLink(
 
 function invoiceLink(row: CustomerChargeRow | undefined, options: ColumnDefOptions): HTMLElement | string {
   if (!row) return '';
-  const url = safeLink(row.invoiceUrl);
+  const url = safeLink(row.invoiceUrl, options.linkBase);
   const open = () => options.onInvoiceOpen?.({ invoiceNumber: row.invoiceNumber, invoiceUrl: url, row });
   if (!url) {
     const span = document.createElement('span');
