@@ -21,6 +21,11 @@ import { createOrResumeRun, runBillingRun, runProfile } from './run';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 100_000);
+/** Batches in flight (the run's default unless set) and subscriptions per batch, for experiments. */
+const hooks = {
+  concurrency: process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined,
+  batchSize: process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined,
+};
 const RESELLERS = 100;
 const CUSTOMERS_PER_RESELLER = 10;
 const VIA_RESELLERS = SUBSCRIPTIONS / 2;
@@ -61,7 +66,7 @@ try {
 
   const { run } = await withTenant(db, tenant, (tx) => createOrResumeRun(tx, tenant, '2026-06-01', 'bench'));
   const start = performance.now();
-  await runBillingRun(db, tenant, run.id);
+  await runBillingRun(db, tenant, run.id, hooks);
   const seconds = (performance.now() - start) / 1000;
   const [state] = await queryRows<{ status: string; error: string | null; invoices_created: number }>(
     db,
@@ -88,7 +93,7 @@ try {
   // Re-running the same date issues nothing (and shows what a pure read-and-rate pass costs).
   const again = await withTenant(db, tenant, (tx) => createOrResumeRun(tx, tenant, '2026-06-01', 'bench'));
   const rerunStart = performance.now();
-  await runBillingRun(db, tenant, again.run.id);
+  await runBillingRun(db, tenant, again.run.id, hooks);
   const rerunSeconds = (performance.now() - rerunStart) / 1000;
   log(
     `re-run profile (ms, cumulative): ${JSON.stringify(Object.fromEntries(Object.entries(runProfile).map(([k, v]) => [k, Math.round(v)])))}`,

@@ -502,6 +502,8 @@ describe('billing runs', () => {
     );
     await runBillingRun(api.db.db, tenant, run.id, {
       batchSize: 1,
+      // One batch at a time, so the crash comes after a known one.
+      concurrency: 1,
       // Batches of one client each, in client order: d1-c1 (nothing due), d1-ra (issues), d1-rb.
       afterBatch: (i) => {
         if (i === 1) throw new Error('killed after a batch that issued an invoice');
@@ -609,5 +611,76 @@ describe('billing runs', () => {
     expect(await summary('acc-ra')).toMatchObject({ balance: '50.00', due: '108.90' });
     const state = await withSystem(api.db.db, (tx) => loadHistory(tx, 'd1', ['acc-ra', 'acc-rb']));
     expect(checkLedger(state, state.stored)).toEqual([]);
+  });
+
+  it('Consolidated Priceline: one item per subscription and period in runs, taxes per service; re-runs add nothing', async () => {
+    const on = await api.call('PATCH', '/api/v1/profile-options', {
+      token: admin,
+      body: { enableConsolidatedPriceline: true },
+    });
+    expect(on.status).toBe(200);
+    // A second service on reseller A's customer's subscription from December.
+    await withSystem(api.db.db, (tx) =>
+      tx.insert(subscriptionLines).values({
+        ...own('d1-ra-c1', 'd1-ra'),
+        id: 's-ra-3',
+        subscriptionId: 's-ra',
+        productId: 'p-month',
+        quantity: '5',
+        term: 'MONTH',
+        billingFrequencyMonths: 1,
+        startDate: '2026-12-01',
+      }),
+    );
+    const itemsOfSubscription = async (issuer: string, start: string) =>
+      (
+        await withSystem(api.db.db, (tx) =>
+          tx
+            .select({ item: invoiceItems, issuer: invoices.issuerOrgId, taxTotal: invoices.taxTotal })
+            .from(invoiceItems)
+            .innerJoin(
+              invoices,
+              and(
+                eq(invoices.distributorId, invoiceItems.distributorId),
+                eq(invoices.id, invoiceItems.invoiceId),
+              ),
+            )
+            .where(and(eq(invoiceItems.subscriptionId, 's-ra'), eq(invoiceItems.periodStart, start))),
+        )
+      ).filter((r) => r.issuer === issuer);
+
+    const december = await finished((await startRun('2026-12-01')).body.id);
+    expect(december).toMatchObject({ status: 'COMPLETED', error: null });
+    const [fromDistributor, ...more] = await itemsOfSubscription('d1', '2026-12-01');
+    expect(more).toEqual([]);
+    // 10 × 9.00 + 5 × 9.00 on one priceline; VAT per service: 18.90 + 9.45.
+    expect(fromDistributor?.item).toMatchObject({
+      subscriptionLineId: null,
+      productId: 'p-month',
+      productName: 'Business Basic',
+      description: 's-ra',
+      periodEnd: '2026-12-31',
+      quantity: '1.0000',
+      amount: '135.0000',
+      taxAmount: '28.3500',
+      unitCost: '135.000000',
+      pricingStrategy: 'MARKUP',
+      endCustomerOrgId: 'd1-ra-c1',
+    });
+    expect(fromDistributor?.taxTotal).toBe('28.3500');
+    // The reseller's invoice to its customer: 15 × 10.35, one priceline as well.
+    const fromReseller = await itemsOfSubscription('d1-ra', '2026-12-01');
+    expect(fromReseller.map((r) => [r.item.subscriptionLineId, r.item.amount])).toEqual([[null, '155.2500']]);
+
+    const again = await finished((await startRun('2026-12-01')).body.id);
+    expect(again).toMatchObject({ status: 'COMPLETED', invoicesCreated: 0 });
+    const january = await finished((await startRun('2027-01-01')).body.id);
+    expect(january.status).toBe('COMPLETED');
+    expect(await itemsOfSubscription('d1', '2026-12-01')).toHaveLength(1);
+    expect((await itemsOfSubscription('d1', '2027-01-01')).map((r) => r.item.amount)).toEqual(['135.0000']);
+    await api.call('PATCH', '/api/v1/profile-options', {
+      token: admin,
+      body: { enableConsolidatedPriceline: false },
+    });
   });
 });

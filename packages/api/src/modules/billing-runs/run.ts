@@ -41,6 +41,11 @@ export type BillingRunRow = typeof billingRuns.$inferSelect;
 export interface RunHooks {
   /** Subscriptions per batch (default 2000). */
   batchSize?: number;
+  /**
+   * Batches in flight at once (default 2): one is loaded and rated while another writes. They
+   * are whole clients, so they share only the issuers' number counters, taken in commit order.
+   */
+  concurrency?: number;
   /** Called after each committed batch (tests simulate a crash by throwing). */
   afterBatch?: (index: number) => void | Promise<void>;
   /** The external tax service (External Tax Integration Required); null: none configured. */
@@ -48,6 +53,7 @@ export interface RunHooks {
 }
 
 const DEFAULT_BATCH = 2000;
+const DEFAULT_CONCURRENCY = 2;
 
 /** Where a run's time goes, summed over its batches (milliseconds), for the benchmark. */
 export const runProfile = { load: 0, rate: 0, write: 0, settle: 0, batches: 0 };
@@ -211,9 +217,10 @@ export async function preferIndexes(tx: Transaction): Promise<void> {
   await tx.execute(sql`set local enable_seqscan = off`);
 }
 
-const isUniqueViolation = (err: unknown): boolean => {
+/** A unique violation (another run issued it first) or a deadlock: the batch is worth retrying. */
+const isRetryable = (err: unknown): boolean => {
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return true;
+    if (e.code === '23505' || e.code === '40P01') return true;
   }
   return false;
 };
@@ -271,21 +278,35 @@ export async function runBillingRun(
     };
     const skipped: string[] = [];
     let issued = 0;
-    for (const [index, batch] of setup.batches.entries()) {
-      const result = await processBatch(db, tenant, {
-        runId,
-        batch,
-        catalog: setup.catalog,
-        options: setup.stored.options,
-        numbering,
-        invoiceDate,
-        userId: actor.userId,
-        taxProvider: hooks.taxProvider ?? null,
-      });
-      skipped.push(...result.skipped);
-      issued += result.issued;
-      await hooks.afterBatch?.(index);
-    }
+    // A few workers take the batches in order; after a failure none starts another (the ones in
+    // flight finish or roll back), and the run fails with the first error.
+    let next = 0;
+    let failure: { error: unknown } | null = null;
+    const worker = async () => {
+      while (failure === null && next < setup.batches.length) {
+        const index = next++;
+        try {
+          const result = await processBatch(db, tenant, {
+            runId,
+            batch: setup.batches[index]!,
+            catalog: setup.catalog,
+            options: setup.stored.options,
+            numbering,
+            invoiceDate,
+            userId: actor.userId,
+            taxProvider: hooks.taxProvider ?? null,
+          });
+          skipped.push(...result.skipped);
+          issued += result.issued;
+          await hooks.afterBatch?.(index);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(hooks.concurrency ?? DEFAULT_CONCURRENCY, setup.batches.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== null) throw (failure as { error: unknown }).error;
     await withTenant(db, tenant, async (tx) => {
       const error =
         skipped.length > 0
@@ -413,7 +434,7 @@ async function processBatch(
       });
     } catch (err) {
       // Another run issued the same invoices first: read again, the engine then finds them billed.
-      if (isUniqueViolation(err) && attempt < 3) continue;
+      if (isRetryable(err) && attempt < 3) continue;
       throw err;
     }
   }

@@ -48,6 +48,14 @@ async function takeNumbers(
         join organizations o on o.distributor_id = ${distributorId} and o.id = x.org
         on conflict do nothing`,
   );
+  // Locked in one order: batches of one run write side by side, and a client split over two
+  // batches gives both the same issuers.
+  await tx.execute(
+    sql`select 1 from invoice_number_sequences s
+        where s.distributor_id = ${distributorId}
+          and s.org_id in (select x.org from json_to_recordset(${json}::json) as x(org text, n int))
+        order by s.org_id for update`,
+  );
   const rows = await queryRows<{ org: string; last: string | number; n: number }>(
     tx,
     sql`update invoice_number_sequences s set last_number = s.last_number + x.n
