@@ -296,6 +296,16 @@ describe('Billing', () => {
     ]);
     await checkPdf(download, 'billing-customer-invoice', [title.replace(/^(Invoice|Credit note) /, '')]);
     await screenshot(page, 'billing-customer-invoice');
+
+    // The sub-modules are tabs: arrow keys move between them.
+    await page.getByTestId('billing-tab-invoices').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => page.getByTestId('billing-tab-credit-notes').getAttribute('aria-selected'))
+      .toBe('true');
+    await page.getByTestId('credit-notes').waitFor();
+    await gridRows(page, page.getByTestId('credit-notes'));
+    await screenshot(page, 'billing-customer-credit-notes');
   });
 
   it('a USER of a reseller sees its invoices but is offered none of the actions (and the API refuses them)', async () => {
