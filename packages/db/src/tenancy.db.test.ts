@@ -87,6 +87,7 @@ const expected = {
   c1: ['c1'],
   d2: ['d2'],
 };
+const withAncestors = { ...expected, r1: ['c1', 'd1', 'r1'], c1: ['c1', 'd1', 'r1'] };
 
 describe('migrations', () => {
   it('create every table with row-level security enabled and forced', async () => {
@@ -127,9 +128,46 @@ describe('wall 2: row-level security alone (no tenantScope)', () => {
         users: orgsOf(await tx.select().from(users)),
         orgs: (await tx.select({ orgId: organizations.id }).from(organizations)).map((r) => r.orgId).sort(),
       }));
-      expect(seen).toEqual({ types: expected[name], users: expected[name], orgs: expected[name] });
+      // Organizations add the ones that bill the tenant (its ancestors), read only.
+      expect(seen).toEqual({ types: expected[name], users: expected[name], orgs: withAncestors[name] });
     });
   }
+
+  it('lets an organization read the names of the organizations that bill it, and no other', async () => {
+    const c0: Tenant = { orgId: 'c0', distributorId: 'd1', orgKind: 'CUSTOMER' };
+    const names = (tenant: Tenant) =>
+      withTenant(t.db, tenant, async (tx) =>
+        (await tx.select({ id: organizations.id, name: organizations.name }).from(organizations)).sort(
+          (a, b) => a.id.localeCompare(b.id),
+        ),
+      );
+    expect(await names(c1)).toEqual([
+      { id: 'c1', name: 'C1' },
+      { id: 'd1', name: 'D1' },
+      { id: 'r1', name: 'R1' },
+    ]);
+    expect(await names(c0)).toEqual([
+      { id: 'c0', name: 'C0' },
+      { id: 'd1', name: 'D1' },
+    ]);
+    // Looking for the others by id finds nothing: a sibling's customer, the other reseller, another marketplace.
+    const others = await withTenant(t.db, c1, (tx) =>
+      tx
+        .select({ id: organizations.id })
+        .from(organizations)
+        .where(sql`${organizations.id} in ('c2', 'r2', 'c0', 'd2')`),
+    );
+    expect(others).toEqual([]);
+    // Reading is all: the seller's row cannot be changed.
+    const renamed = await withTenant(t.db, c1, (tx) =>
+      tx.update(organizations).set({ name: 'Hacked' }).where(eq(organizations.id, 'r1')).returning(),
+    );
+    expect(renamed).toEqual([]);
+    const [r1Row] = await withSystem(t.db, (tx) =>
+      tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, 'r1')),
+    );
+    expect(r1Row?.name).toBe('R1');
+  });
 
   it('refuses to insert a row of another tenant', async () => {
     expect(

@@ -77,5 +77,14 @@ export const organizations = pgTable(
       using: visibilityRule(t.distributorId, t.resellerId, t.id),
       withCheck: visibilityRule(t.distributorId, t.resellerId, t.id),
     }),
+    // An organization may read the organizations that bill it (its parent, reseller and
+    // distributor): their names and addresses are on its invoices. Read only; nothing else.
+    // `cascade_org_ancestors()` (migration 0008) reads the caller's own row as the owner.
+    pgPolicy('ancestors_read', {
+      as: 'permissive',
+      for: 'select',
+      to: cascadeApp,
+      using: sql`${t.distributorId} = current_setting('app.distributor_id', true) and ${t.id} = any(cascade_org_ancestors())`,
+    }),
   ],
 );
