@@ -68,6 +68,31 @@ async function takeNumbers(
   return before;
 }
 
+let lastMs = 0;
+let counter = 0;
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+/**
+ * A UUIDv7 (RFC 9562: milliseconds, then a counter, then random bits) that only grows in this
+ * process: a run's invoices and items then go to the right edge of their key indexes instead of
+ * random pages all over them (random v4 keys made writes slow once the indexes outgrew memory).
+ */
+export function timeOrderedUuid(): string {
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    counter = 0;
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
+  const rand = crypto.getRandomValues(new Uint32Array(2));
+  const t = hex(lastMs, 12);
+  const variant = hex(0x8000 | ((rand[0]! >>> 18) & 0x3fff), 4);
+  const tail = hex(rand[0]! & 0xffff, 4) + hex(rand[1]!, 8);
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${hex(counter, 3)}-${variant}-${tail}`;
+}
+
 /** Each charge's share of the invoice's taxes (exact: shares add up to each tax amount). */
 function taxShares(invoice: GeneratedInvoice): Map<string, Decimal> {
   const shares = new Map<string, Decimal>();
@@ -119,7 +144,7 @@ export async function writeInvoices(
   for (const { invoice, channel, issuer } of generated) {
     const account = batch.accounts.get(invoice.accountId);
     if (!account) throw new Error(`account ${invoice.accountId} not loaded`);
-    const id = crypto.randomUUID();
+    const id = timeOrderedUuid();
     const money = (v: Decimal) => formatAmount(v, invoice.currency);
     const isReady = invoice.status === 'READY';
     let number: string | null = null;
