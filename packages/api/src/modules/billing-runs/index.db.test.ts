@@ -233,6 +233,8 @@ describe('billing runs', () => {
       totals: [{ currency: 'EUR', count: 7, subtotal: '606.00', taxTotal: '127.27', total: '733.27' }],
       truncated: false,
     });
+    const issuers = (res.body as { invoices: { issuerOrgId: string }[] }).invoices.map((i) => i.issuerOrgId);
+    expect(issuers.sort()).toEqual(['d1', 'd1', 'd1', 'd1', 'd1-ra', 'd1-ra', 'd1-rb']);
     expect(await allInvoices()).toHaveLength(0);
   });
 

@@ -239,7 +239,7 @@ export const billingRunRoutes = [
     method: 'POST',
     path: '/api/v1/billing-runs/preview',
     summary: 'What a billing run for a date would issue, nothing stored',
-    description: `The engine on the real subscriptions of the distributor's clients, with the current options. Totals cover every invoice; the first ${PREVIEW_LIMIT} invoices are listed.`,
+    description: `The engine on the real subscriptions, with the current options: the distributor's invoices to its clients and its resellers' to their end customers. Totals cover every invoice; the first ${PREVIEW_LIMIT} invoices are listed.`,
     tags: ['billing-runs'],
     auth: readers,
     request: { body: dateBody },
@@ -249,7 +249,14 @@ export const billingRunRoutes = [
         invoiceCount: z.number().int(),
         totals: z.array(totalsSchema),
         invoices: z.array(
-          previewInvoiceSchema.extend({ channel: z.string(), clientOrgId: z.string(), status: z.string() }),
+          previewInvoiceSchema.extend({
+            channel: z.string(),
+            clientOrgId: z.string(),
+            issuerOrgId: z
+              .string()
+              .describe('Who bills: the distributor, or a reseller billing its end customer.'),
+            status: z.string(),
+          }),
         ),
         truncated: z.boolean(),
       })
@@ -270,7 +277,11 @@ export const billingRunRoutes = [
         for (const batch of batches) {
           const input = await loadBatch(tx, d, batch.orgs, catalog);
           await applyVacations(tx, d, input);
-          for (const { invoice: inv, channel } of generateBatch(input, body.invoiceDate, stored.options)) {
+          for (const { invoice: inv, channel, issuer } of generateBatch(
+            input,
+            body.invoiceDate,
+            stored.options,
+          )) {
             invoiceCount += 1;
             const t = totals.get(inv.currency) ?? {
               count: 0,
@@ -288,6 +299,7 @@ export const billingRunRoutes = [
             rows.push({
               accountId: inv.accountId,
               clientOrgId: input.accounts.get(inv.accountId)?.orgId ?? '',
+              issuerOrgId: issuer,
               channel,
               status: inv.status,
               currency: inv.currency,
