@@ -69,18 +69,5 @@ export async function secretMatches(
   return diff === 0;
 }
 
-/**
- * A page origin as a browser sends it (`scheme://host[:port]`, nothing else), or an error
- * message. https anywhere; plain http only for the loopback hosts (local development).
- */
-export function checkOrigin(value: string): string | null {
-  if (!URL.canParse(value)) return 'must be an origin such as https://portal.example.com';
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must start with https://';
-  if (url.origin !== value) {
-    return `must be exactly scheme://host[:port] with no path, slash or credentials (did you mean ${url.origin}?)`;
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'http:' && !loopback) return 'must use https:// (http:// only for localhost)';
-  return null;
-}
+// The origin rule lives in ./origins (no imports), so the storefront can use it too.
+export { checkOrigin } from './origins';
