@@ -1,43 +1,24 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoUser, demoUsers, launchChromium, pickUser, screenshot, signInAs } from './support/browser';
-import { type RunningProduct, startProduct } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { pickUser, screenshot, signInAs } from './support/browser';
+import { useBrowserHarness } from './support/harness';
 
-let product: RunningProduct;
-let browser: Browser;
-let users: DemoUser[];
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-  users = await demoUsers(product.baseUrl);
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  return context.newPage();
-}
+const harness = useBrowserHarness({ viewport: { width: 1280, height: 800 } });
+const newPage = () => harness.newPage();
 
 const distributorAdmin = () =>
-  pickUser(users, 'a distributor ADMIN', (u) => u.orgKind === 'DISTRIBUTOR' && u.roles.includes('ADMIN'));
+  pickUser(
+    harness.users,
+    'a distributor ADMIN',
+    (u) => u.orgKind === 'DISTRIBUTOR' && u.roles.includes('ADMIN'),
+  );
 
 const row = (page: Page, code: string) => page.locator(`tr[data-code="${code}"]`);
 
 describe('admin SPA', () => {
   it('shows a distributor ADMIN the locked invoice types and statuses, and only screens that work', async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/`, distributorAdmin());
     await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/invoice-types');
     expect(await page.locator('nav[aria-label="Main navigation"] a').allTextContents()).toEqual([
       'Invoice types',
@@ -68,7 +49,7 @@ describe('admin SPA', () => {
 
   it('edits a status description and keeps it; the API field error shows beside the field', async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/invoice-statuses`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/invoice-statuses`, distributorAdmin());
     await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/invoice-statuses');
     const paid = row(page, 'PAID');
     const before = await paid.getByTestId('description').textContent();
@@ -106,11 +87,11 @@ describe('admin SPA', () => {
   it('shows the descriptions read-only to a distributor user who is not an ADMIN', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a distributor user without ADMIN',
       (u) => u.orgKind === 'DISTRIBUTOR' && !u.roles.includes('ADMIN'),
     );
-    await signInAs(page, `${product.baseUrl}/admin/invoice-types`, user);
+    await signInAs(page, `${harness.product.baseUrl}/admin/invoice-types`, user);
     await row(page, 'DEBIT').waitFor();
     await page.getByTestId('read-only-note').waitFor();
     expect(await page.getByRole('button', { name: /^Edit description of/ }).count()).toBe(0);
@@ -118,7 +99,7 @@ describe('admin SPA', () => {
 
   it('changes a billing profile option, refusing a minimum vacation above the maximum, and shows its history', async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/profile-options`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/profile-options`, distributorAdmin());
     const option = (key: string) => page.locator(`[data-option="${key}"]`);
     await option('monthDefinition').waitFor();
     expect(await page.locator('section h2').allTextContents()).toEqual([
@@ -178,7 +159,7 @@ describe('admin SPA', () => {
     // Download an invoice PDF through the API: it lands at <Invoice PDF File Path>/distributor/<number>.pdf,
     // a file where the form is then asked to put the folder.
     const api = async (path: string, init: RequestInit = {}) => {
-      const res = await fetch(`${product.baseUrl}${path}`, init);
+      const res = await fetch(`${harness.product.baseUrl}${path}`, init);
       expect(res.status, path).toBe(200);
       return res;
     };
@@ -201,7 +182,7 @@ describe('admin SPA', () => {
     const blocked = `${options.invoicePdfFilePath}/distributor/${rows[0]!.number}.pdf`;
 
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/profile-options`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/profile-options`, distributorAdmin());
     const field = page.getByLabel('Invoice PDF File Path');
     await field.fill(blocked);
     await page.getByRole('button', { name: 'Save options' }).click();
@@ -220,11 +201,11 @@ describe('admin SPA', () => {
   it('shows the billing profile options read-only to a distributor user who is not an ADMIN', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a distributor user without ADMIN',
       (u) => u.orgKind === 'DISTRIBUTOR' && !u.roles.includes('ADMIN'),
     );
-    await signInAs(page, `${product.baseUrl}/admin/profile-options`, user);
+    await signInAs(page, `${harness.product.baseUrl}/admin/profile-options`, user);
     await page.getByTestId('read-only-note').waitFor();
     expect(await page.getByLabel('Month Definition').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Save options' }).count()).toBe(0);
@@ -232,7 +213,7 @@ describe('admin SPA', () => {
 
   it("changes an option and sees the engine's preview change with it", { timeout: 180_000 }, async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/billing-runs`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/billing-runs`, distributorAdmin());
     const previewInvoices = async (): Promise<number> => {
       await page.getByRole('heading', { name: 'Past runs' }).waitFor();
       // Two months due (December 2026 and January 2027): two invoices per account per channel,
@@ -243,13 +224,13 @@ describe('admin SPA', () => {
       return page.getByTestId('preview').getByTestId('preview-row').count();
     };
     const setInvoiceGenerationRule = async (value: string) => {
-      await page.goto(`${product.baseUrl}/admin/profile-options`);
+      await page.goto(`${harness.product.baseUrl}/admin/profile-options`);
       const select = page.getByLabel('Invoice Generation Rule');
       await select.waitFor();
       await select.selectOption(value);
       await page.getByRole('button', { name: 'Save options' }).click();
       await page.getByRole('status').filter({ hasText: '1 option saved.' }).waitFor({ state: 'attached' });
-      await page.goto(`${product.baseUrl}/admin/billing-runs`);
+      await page.goto(`${harness.product.baseUrl}/admin/billing-runs`);
     };
 
     // One invoice per billing period (the default), then one invoice per account for the run.
@@ -266,7 +247,7 @@ describe('admin SPA', () => {
 
   it('previews a billing run for a date, starts it and watches it finish', { timeout: 180_000 }, async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/billing-runs`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/billing-runs`, distributorAdmin());
     await page.getByRole('heading', { name: 'Past runs' }).waitFor();
     // The demo year's invoices end on 2026-11-30: the next month is due.
     const date = page.getByLabel('Invoice date');
@@ -296,7 +277,7 @@ describe('admin SPA', () => {
   it('searches the audit log, and refuses a backwards day range beside the field', async () => {
     const page = await newPage();
     // Two audited option changes to find.
-    await signInAs(page, `${product.baseUrl}/admin/profile-options`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/profile-options`, distributorAdmin());
     const tax = page.getByLabel('Enable Tax Aggregation');
     await tax.waitFor();
     for (let i = 0; i < 2; i++) {
@@ -332,7 +313,7 @@ describe('admin SPA', () => {
     timeout: 120_000,
   }, async () => {
     const page = await newPage();
-    await signInAs(page, `${product.baseUrl}/admin/`, distributorAdmin());
+    await signInAs(page, `${harness.product.baseUrl}/admin/`, distributorAdmin());
     await page.locator('a[data-route="customer-charges-schedule"]').click();
     const reseller = page.locator('tr[data-reseller="reseller-standard"]');
     await reseller.waitFor();
@@ -357,11 +338,11 @@ describe('admin SPA', () => {
   it('shows the sync schedule read-only to a distributor user who is not an ADMIN', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a distributor user without ADMIN',
       (u) => u.orgKind === 'DISTRIBUTOR' && !u.roles.includes('ADMIN'),
     );
-    await signInAs(page, `${product.baseUrl}/admin/customer-charges-schedule`, user);
+    await signInAs(page, `${harness.product.baseUrl}/admin/customer-charges-schedule`, user);
     await page.getByTestId('read-only-note').waitFor();
     await page.locator('tr[data-reseller="reseller-standard"]').waitFor();
     expect(await page.getByRole('button', { name: /Run the sync/ }).count()).toBe(0);
@@ -369,11 +350,11 @@ describe('admin SPA', () => {
 
   it('tells a partner clearly that the admin console is for distributors', async () => {
     const page = await newPage();
-    const user = pickUser(users, 'a reseller user', (u) => u.orgKind === 'RESELLER');
-    await signInAs(page, `${product.baseUrl}/admin/`, user);
+    const user = pickUser(harness.users, 'a reseller user', (u) => u.orgKind === 'RESELLER');
+    await signInAs(page, `${harness.product.baseUrl}/admin/`, user);
     await page.getByRole('heading', { name: 'The admin console is for distributors' }).waitFor();
     expect(await page.locator('nav[aria-label="Main navigation"]').count()).toBe(0);
-    await page.goto(`${product.baseUrl}/admin/invoice-types`);
+    await page.goto(`${harness.product.baseUrl}/admin/invoice-types`);
     await page.getByRole('heading', { name: 'The admin console is for distributors' }).waitFor();
     await screenshot(page, 'admin-partner-no-access');
   });

@@ -5,41 +5,25 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Reading our own export back (a trusted file): SheetJS is fine for that.
 import * as XLSX from 'xlsx';
-import { type DemoUser, demoUsers, launchChromium, pickUser, screenshot, signInAs } from './support/browser';
-import { type RunningProduct, startProduct } from './support/server';
+import { pickUser, screenshot, signInAs } from './support/browser';
+import { useBrowserHarness } from './support/harness';
 
-let product: RunningProduct;
-let browser: Browser;
-let users: DemoUser[];
-let context: BrowserContext | undefined;
 let downloads: string;
 
+const harness = useBrowserHarness({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+const newPage = () => harness.newPage();
+
 beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-  users = await demoUsers(product.baseUrl);
   downloads = await mkdtemp(join(tmpdir(), 'cascade-e2e-downloads-'));
 });
 
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
 afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
   if (downloads) await rm(downloads, { recursive: true, force: true });
 });
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  return context.newPage();
-}
 
 const QUERY = '/api/v1/customer-charges/query';
 
@@ -107,7 +91,7 @@ async function gridShows(
 async function allRows(token: string, body: Omit<QueryBody, 'startRow' | 'endRow'>) {
   const rows: Record<string, unknown>[] = [];
   for (let start = 0; ; start += 1000) {
-    const response = await fetch(`${product.baseUrl}${QUERY}`, {
+    const response = await fetch(`${harness.product.baseUrl}${QUERY}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify({ ...body, startRow: start, endRow: start + 1000 }),
@@ -141,13 +125,13 @@ describe('Customer Charges', () => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
     });
     const user = pickUser(
-      users,
+      harness.users,
       'an ADMIN of a Standard reseller',
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'STANDARD' && u.roles.includes('ADMIN'),
     );
     // --- Sees its charges (its landing page), newest invoice first, the default columns.
     const first = nextQuery(page);
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     const token = await page.evaluate(
       () => JSON.parse(sessionStorage.getItem('cascade.storefront.session') ?? '{}').token as string,
     );
@@ -180,7 +164,7 @@ describe('Customer Charges', () => {
     const link = page.locator('.ag-row[row-index="0"] [col-id="invoiceNumber"] a');
     const invoiceUrl = firstRows[0]?.invoiceUrl;
     if (typeof invoiceUrl === 'string') {
-      expect(await link.getAttribute('href')).toBe(new URL(invoiceUrl, product.baseUrl).href);
+      expect(await link.getAttribute('href')).toBe(new URL(invoiceUrl, harness.product.baseUrl).href);
     }
     const total = await page.locator('.ag-row[row-index="0"] [col-id="totalSellPrice"]').textContent();
     expect(total).toMatch(/\d/);
@@ -359,7 +343,7 @@ describe('Customer Charges', () => {
   it('filters Debit/Credit, cancels an export, shows an empty state and the API’s message when a request fails', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a MARKETPLACE_MANAGER or ADMIN of a Standard reseller',
       (u) =>
         u.orgKind === 'RESELLER' &&
@@ -367,7 +351,7 @@ describe('Customer Charges', () => {
         (u.roles.includes('MARKETPLACE_MANAGER') || u.roles.includes('ADMIN')),
     );
     const first = nextQuery(page);
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     if (new URL(page.url()).pathname !== '/customer-charges') {
       await page.locator('a[data-route="customer-charges"]').click();
     }
@@ -430,12 +414,12 @@ describe('Customer Charges', () => {
 
   it('is not offered to a Light reseller nor to a USER', async () => {
     const light = pickUser(
-      users,
+      harness.users,
       'a user of a Light reseller',
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'LIGHT',
     );
     const plain = pickUser(
-      users,
+      harness.users,
       'a USER of a Standard reseller',
       (u) =>
         u.orgKind === 'RESELLER' &&
@@ -445,13 +429,11 @@ describe('Customer Charges', () => {
     );
     for (const user of [light, plain]) {
       const page = await newPage();
-      await signInAs(page, `${product.baseUrl}/sign-in`, user);
+      await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
       expect(await menuLinks(page)).not.toContain('customer-charges');
-      await page.goto(`${product.baseUrl}/customer-charges`);
+      await page.goto(`${harness.product.baseUrl}/customer-charges`);
       await page.locator('nav[aria-label="Main navigation"]').waitFor();
       expect(await page.locator('[data-widget="customer-charges"]').count()).toBe(0);
-      await context?.close();
-      context = undefined;
     }
   });
 });

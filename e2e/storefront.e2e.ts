@@ -1,33 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoUser, demoUsers, launchChromium, pickUser, screenshot, signInAs } from './support/browser';
-import { type RunningProduct, startProduct } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { pickUser, screenshot, signInAs } from './support/browser';
+import { useBrowserHarness } from './support/harness';
 
-let product: RunningProduct;
-let browser: Browser;
-let users: DemoUser[];
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-  users = await demoUsers(product.baseUrl);
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  return context.newPage();
-}
+const harness = useBrowserHarness({ viewport: { width: 1280, height: 800 } });
+const newPage = () => harness.newPage();
 
 /** The left menu as "Section > Link" lines, nested links as "Section > Link > Child". */
 async function menuOf(page: Page): Promise<string[]> {
@@ -53,15 +30,15 @@ const PROFILE_MENU = ['My profile > My Account', 'My profile > My Account > Bill
 describe('storefront', () => {
   it('lists the demo users grouped by organization, usable with the keyboard', async () => {
     const page = await newPage();
-    await page.goto(`${product.baseUrl}/`);
+    await page.goto(`${harness.product.baseUrl}/`);
     await expect.poll(() => page.url()).toContain('/sign-in');
     await page.locator('button[data-user-id]').first().waitFor();
     const groups = await page.locator('section[data-org-id] h2').allTextContents();
-    expect(groups.length).toBe(new Set(users.map((u) => u.orgId)).size);
+    expect(groups.length).toBe(new Set(harness.users.map((u) => u.orgId)).size);
     expect(groups[0]).toMatch(/Distributor/);
     await screenshot(page, 'storefront-sign-in');
 
-    const distributor = pickUser(users, 'a distributor user', (u) => u.orgKind === 'DISTRIBUTOR');
+    const distributor = pickUser(harness.users, 'a distributor user', (u) => u.orgKind === 'DISTRIBUTOR');
     await page.locator(`button[data-user-id="${distributor.id}"]`).focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('current-user').filter({ hasText: distributor.name }).waitFor();
@@ -70,11 +47,11 @@ describe('storefront', () => {
   it('gives a distributor Main menu → Billing', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a distributor ADMIN',
       (u) => u.orgKind === 'DISTRIBUTOR' && u.roles.includes('ADMIN'),
     );
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     expect(await menuOf(page)).toEqual(['Main menu > Billing']);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/billing');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Billing');
@@ -86,11 +63,11 @@ describe('storefront', () => {
   it('gives an ADMIN of a Standard partner Customer Charges and My profile → My Account → Billing', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'an ADMIN of a Standard reseller',
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'STANDARD' && u.roles.includes('ADMIN'),
     );
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     expect(await menuOf(page)).toEqual(['Main > Customer Charges', ...PROFILE_MENU]);
 
     await page.locator('a[data-route="my-account"]').click();
@@ -116,7 +93,7 @@ describe('storefront', () => {
   it('shows no Customer Charges to a USER of a Standard partner, nor lets one open it', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a USER of a Standard reseller',
       (u) =>
         u.orgKind === 'RESELLER' &&
@@ -124,9 +101,9 @@ describe('storefront', () => {
         !u.roles.includes('ADMIN') &&
         !u.roles.includes('MARKETPLACE_MANAGER'),
     );
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     expect(await menuOf(page)).toEqual(PROFILE_MENU);
-    await page.goto(`${product.baseUrl}/customer-charges`);
+    await page.goto(`${harness.product.baseUrl}/customer-charges`);
     await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
     await screenshot(page, 'storefront-partner-user-denied');
   });
@@ -134,19 +111,19 @@ describe('storefront', () => {
   it('shows no Customer Charges to a Light partner', async () => {
     const page = await newPage();
     const user = pickUser(
-      users,
+      harness.users,
       'a user of a Light reseller',
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'LIGHT',
     );
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     expect(await menuOf(page)).toEqual(PROFILE_MENU);
     expect(await page.getByTestId('org-kind').first().textContent()).toBe('Partner · Light');
   });
 
   it('gives a customer My profile → My Account → Billing, and signs out', async () => {
     const page = await newPage();
-    const user = pickUser(users, 'an end customer user', (u) => u.orgKind === 'CUSTOMER');
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    const user = pickUser(harness.users, 'an end customer user', (u) => u.orgKind === 'CUSTOMER');
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     expect(await menuOf(page)).toEqual(PROFILE_MENU);
     await page.locator('a[data-route="account-billing"]').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Billing');
@@ -154,14 +131,14 @@ describe('storefront', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to the storefront' }).waitFor();
-    await page.goto(`${product.baseUrl}/my-account`);
+    await page.goto(`${harness.product.baseUrl}/my-account`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
   });
 
   it('ends a session the API no longer accepts and says so on the sign-in page', async () => {
     const page = await newPage();
-    const user = pickUser(users, 'an end customer user', (u) => u.orgKind === 'CUSTOMER');
-    await signInAs(page, `${product.baseUrl}/sign-in`, user);
+    const user = pickUser(harness.users, 'an end customer user', (u) => u.orgKind === 'CUSTOMER');
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
     // The stored token goes bad (as an expired one would); the next load finds out from the API.
     // It is spoiled before the app's scripts run on that load: spoiling it from the running page
     // would race the page's own in-flight `/me` refresh, which writes the good token back.
@@ -172,7 +149,7 @@ describe('storefront', () => {
         sessionStorage.setItem(key, JSON.stringify({ ...stored, token: 'not-a-valid-token' }));
       }
     });
-    await page.goto(`${product.baseUrl}/my-account`);
+    await page.goto(`${harness.product.baseUrl}/my-account`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
     await page.getByRole('heading', { name: 'Sign in to the storefront' }).waitFor();
     const notice = page.locator('.cx-alert--warning');
