@@ -2,6 +2,7 @@ import type { Pinia } from 'pinia';
 import { createRouter, createWebHistory, type RouteLocationRaw, type RouterHistory } from 'vue-router';
 import { allowedRoutes, landingRoute, type StorefrontRoute } from './navigation/menu';
 // The pages are small: one bundle loads faster than a chunk per page.
+import EmbeddingPage from './pages/EmbeddingPage.vue';
 import ModulePage from './pages/ModulePage.vue';
 import MyAccountPage from './pages/MyAccountPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
@@ -57,6 +58,12 @@ export function createStorefrontRouter(
         component: ModulePage,
         props: { module: 'billing', title: 'Billing' },
         meta: { title: 'Billing' },
+      },
+      {
+        path: '/my-account/embedding',
+        name: 'account-embedding',
+        component: EmbeddingPage,
+        meta: { title: 'Embedding' },
       },
       {
         path: '/not-available',

@@ -1,6 +1,6 @@
 import type { Role, SessionUser } from '@cascade/ui';
 import { describe, expect, it } from 'vitest';
-import { allowedRoutes, landingRoute, menuTrail, storefrontMenu } from './menu';
+import { allowedRoutes, canManageEmbedKeys, landingRoute, menuTrail, storefrontMenu } from './menu';
 
 function user(
   orgKind: SessionUser['orgKind'],
@@ -23,8 +23,10 @@ function paths(u: SessionUser): string[] {
 }
 
 describe('storefront menu (SPEC §1)', () => {
-  it('gives a distributor Main menu → Billing', () => {
-    expect(paths(user('DISTRIBUTOR', ['ADMIN']))).toEqual(['Main menu > Billing']);
+  it('gives a distributor Main menu → Billing (+ Embedding for an ADMIN)', () => {
+    expect(paths(user('DISTRIBUTOR', ['ADMIN']))).toEqual(['Main menu > Billing', 'Main menu > Embedding']);
+    expect(paths(user('DISTRIBUTOR', ['BILLING_MANAGER']))).toEqual(['Main menu > Billing']);
+    expect(landingRoute(user('DISTRIBUTOR', ['ADMIN']))).toBe('distributor-billing');
     expect(landingRoute(user('DISTRIBUTOR', ['USER']))).toBe('distributor-billing');
   });
 
@@ -43,14 +45,41 @@ describe('storefront menu (SPEC §1)', () => {
     expect(tabs(user('RESELLER', ['BILLING_MANAGER'], 'STANDARD'))).toEqual([]);
     expect(tabs(user('RESELLER', ['USER'], 'STANDARD'))).toEqual([]);
     expect(tabs(user('RESELLER', ['ADMIN'], 'LIGHT'))).toEqual([]);
-    for (const u of [user('RESELLER', ['USER'], 'LIGHT'), user('RESELLER', ['ADMIN'], 'LIGHT')]) {
-      expect(paths(u)).toEqual(['My profile > My Account', 'My profile > My Account > Billing']);
+    expect(paths(user('RESELLER', ['USER'], 'LIGHT'))).toEqual([
+      'My profile > My Account',
+      'My profile > My Account > Billing',
+    ]);
+    expect(paths(user('RESELLER', ['ADMIN'], 'LIGHT'))).toEqual([
+      'My profile > My Account',
+      'My profile > My Account > Billing',
+      'My profile > My Account > Embedding',
+    ]);
+  });
+
+  it('adds Embedding beside Billing only for an ADMIN of a reseller or distributor (issue 8)', () => {
+    const embedding = (u: SessionUser) => paths(u).filter((p) => p.includes('Embedding'));
+    for (const tier of ['STANDARD', 'LIGHT'] as const) {
+      expect(embedding(user('RESELLER', ['ADMIN'], tier))).toEqual(['My profile > My Account > Embedding']);
+      expect(embedding(user('RESELLER', ['USER', 'ADMIN'], tier))).toHaveLength(1);
+      for (const role of ['MARKETPLACE_MANAGER', 'BILLING_MANAGER', 'USER'] as const) {
+        expect(embedding(user('RESELLER', [role], tier)), role).toEqual([]);
+        expect(allowedRoutes(user('RESELLER', [role], tier)).has('account-embedding'), role).toBe(false);
+      }
     }
+    expect(embedding(user('DISTRIBUTOR', ['ADMIN']))).toEqual(['Main menu > Embedding']);
+    expect(embedding(user('DISTRIBUTOR', ['USER']))).toEqual([]);
+    // A customer's site is not a third-party portal of ours (SPEC "Third-party portal").
+    expect(embedding(user('CUSTOMER', ['ADMIN']))).toEqual([]);
+    expect(canManageEmbedKeys(user('CUSTOMER', ['ADMIN']))).toBe(false);
+    expect(canManageEmbedKeys(null)).toBe(false);
+    expect(allowedRoutes(user('RESELLER', ['ADMIN'], 'LIGHT')).has('account-embedding')).toBe(true);
+    expect(allowedRoutes(user('DISTRIBUTOR', ['ADMIN'])).has('account-embedding')).toBe(true);
   });
 
   it('allows exactly the routes in the menu', () => {
     expect([...allowedRoutes(user('RESELLER', ['ADMIN'], 'STANDARD'))].sort()).toEqual([
       'account-billing',
+      'account-embedding',
       'customer-charges',
       'my-account',
     ]);
@@ -63,6 +92,11 @@ describe('storefront menu (SPEC §1)', () => {
     const partner = storefrontMenu(user('RESELLER', ['ADMIN'], 'STANDARD'));
     expect(menuTrail(partner, 'account-billing')).toEqual(['My profile', 'My Account', 'Billing']);
     expect(menuTrail(partner, 'customer-charges')).toEqual(['Customer Charges']);
+    expect(menuTrail(partner, 'account-embedding')).toEqual(['My profile', 'My Account', 'Embedding']);
+    expect(menuTrail(storefrontMenu(user('DISTRIBUTOR', ['ADMIN'])), 'account-embedding')).toEqual([
+      'Main menu',
+      'Embedding',
+    ]);
     expect(menuTrail(storefrontMenu(user('DISTRIBUTOR', ['ADMIN'])), 'distributor-billing')).toEqual([
       'Main menu',
       'Billing',

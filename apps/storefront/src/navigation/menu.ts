@@ -1,14 +1,19 @@
 // The storefront's navigation as data, computed from the signed-in user alone (SPEC §1, seed 000):
-//   Distributor → Main menu → Billing
-//   Partner     → My profile → My Account → Billing (+ Customer Charges in the main tabs, for
-//                 ADMIN and MARKETPLACE_MANAGER of a Standard partner)
+//   Distributor → Main menu → Billing (+ Embedding for an ADMIN)
+//   Partner     → My profile → My Account → Billing (+ Embedding for an ADMIN; + Customer Charges
+//                 in the main tabs, for ADMIN and MARKETPLACE_MANAGER of a Standard partner)
 //   Customer    → My profile → My Account → Billing
 // The nav component only renders it and the router guard only checks it, so the rules live in one
 // tested place.
 import type { SessionUser } from '@cascade/ui';
-import { canSeeCustomerCharges } from '@cascade/ui';
+import { canSeeCustomerCharges, hasRole } from '@cascade/ui';
 
-export type StorefrontRoute = 'distributor-billing' | 'customer-charges' | 'my-account' | 'account-billing';
+export type StorefrontRoute =
+  | 'distributor-billing'
+  | 'customer-charges'
+  | 'my-account'
+  | 'account-billing'
+  | 'account-embedding';
 
 export interface MenuLink {
   route: StorefrontRoute;
@@ -22,11 +27,27 @@ export interface MenuSection {
   links: MenuLink[];
 }
 
+/**
+ * Embedding's API keys (issue 8) are managed by an ADMIN of an organization that runs portals of
+ * its own: a distributor or a reseller (SPEC: "a web site of a distributor or reseller"). The API
+ * refuses every other role.
+ */
+export function canManageEmbedKeys(user: SessionUser | null | undefined): boolean {
+  return !!user && (user.orgKind === 'DISTRIBUTOR' || user.orgKind === 'RESELLER') && hasRole(user, 'ADMIN');
+}
+
+const EMBEDDING: MenuLink = { route: 'account-embedding', label: 'Embedding' };
+
 export function storefrontMenu(user: SessionUser | null | undefined): MenuSection[] {
   if (!user) return [];
+  const embedding = canManageEmbedKeys(user) ? [EMBEDDING] : [];
   if (user.orgKind === 'DISTRIBUTOR') {
     return [
-      { id: 'main-menu', label: 'Main menu', links: [{ route: 'distributor-billing', label: 'Billing' }] },
+      {
+        id: 'main-menu',
+        label: 'Main menu',
+        links: [{ route: 'distributor-billing', label: 'Billing' }, ...embedding],
+      },
     ];
   }
   const sections: MenuSection[] = [];
@@ -44,7 +65,7 @@ export function storefrontMenu(user: SessionUser | null | undefined): MenuSectio
       {
         route: 'my-account',
         label: 'My Account',
-        children: [{ route: 'account-billing', label: 'Billing' }],
+        children: [{ route: 'account-billing', label: 'Billing' }, ...embedding],
       },
     ],
   });

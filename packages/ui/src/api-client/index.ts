@@ -173,5 +173,6 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 }
 
 export * from './billing-accounts';
+export * from './embed-keys';
 export * from './endpoints';
 export * from './types';

@@ -1,4 +1,4 @@
-import { checkOrigin } from '@cascade/api/modules/embed/origins';
+import { checkOrigin } from '@cascade/api/embed/origins';
 import { describe, expect, it } from 'vitest';
 import { describeOriginErrors, MAX_ORIGINS, originFieldErrors, parseOriginList } from './origins';
 

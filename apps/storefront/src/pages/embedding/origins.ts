@@ -1,7 +1,7 @@
 // The "allowed origins" textarea of the Embedding screen: one origin per line, checked with the
 // API's own rule (exact `scheme://host[:port]`, https except on loopback, no path, no wildcard),
 // so the form names a bad line before anything is sent and the API then agrees.
-import { checkOrigin } from '@cascade/api/modules/embed/origins';
+import { checkOrigin } from '@cascade/api/embed/origins';
 
 /** The API's limit on one key's origins (POST /api/v1/embed/keys). */
 export const MAX_ORIGINS = 20;
