@@ -14,6 +14,7 @@ import {
   products,
   productTaxes,
   resellerPricingStrategies,
+  specialPrices,
   subscriptionLines,
   subscriptions,
   taxDefinitions,
@@ -684,5 +685,45 @@ describe('billing runs', () => {
       token: admin,
       body: { enableConsolidatedPriceline: false },
     });
+  });
+
+  it("a special price for an end customer is the reseller's unit sell price on its invoice (SPEC §6)", async () => {
+    await withSystem(api.db.db, (tx) =>
+      tx
+        .insert(specialPrices)
+        .values({ ...own('d1-ra-c1', 'd1-ra'), productId: 'p-month', price: '11.00', currency: 'EUR' }),
+    );
+    const run = await finished((await startRun('2027-02-01')).body.id);
+    expect(run).toMatchObject({ status: 'COMPLETED', error: null });
+    const february = await withSystem(api.db.db, (tx) =>
+      tx
+        .select({ item: invoiceItems, issuer: invoices.issuerOrgId })
+        .from(invoiceItems)
+        .innerJoin(
+          invoices,
+          and(
+            eq(invoices.distributorId, invoiceItems.distributorId),
+            eq(invoices.id, invoiceItems.invoiceId),
+          ),
+        )
+        .where(and(eq(invoiceItems.subscriptionId, 's-ra'), eq(invoiceItems.periodStart, '2027-02-01')))
+        .orderBy(asc(invoices.issuerOrgId), asc(invoiceItems.subscriptionLineId)),
+    );
+    // The distributor still charges reseller A its unit cost (9.00); reseller A charges its
+    // customer the special price (11.00). Both items say the sell price came from a special price.
+    expect(
+      february.map((r) => [
+        r.issuer,
+        r.item.subscriptionLineId,
+        r.item.unitPrice,
+        r.item.amount,
+        r.item.pricingStrategy,
+      ]),
+    ).toEqual([
+      ['d1', 's-ra-1', '9.000000', '90.0000', 'SPECIAL_PRICE'],
+      ['d1', 's-ra-3', '9.000000', '45.0000', 'SPECIAL_PRICE'],
+      ['d1-ra', 's-ra-1', '11.000000', '110.0000', 'SPECIAL_PRICE'],
+      ['d1-ra', 's-ra-3', '11.000000', '55.0000', 'SPECIAL_PRICE'],
+    ]);
   });
 });
