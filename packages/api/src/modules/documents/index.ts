@@ -82,8 +82,8 @@ export const documentRoutes = [
     auth: {},
     request: { params: z.object({ id: idInput }) },
     response: pdfResponse,
-    async handler({ session, params, withTenant, db, storage }) {
-      const loaded = await loadInvoiceDocument(db, withTenant, session, params.id);
+    async handler({ session, params, withTenant, storage }) {
+      const loaded = await loadInvoiceDocument(withTenant, session, params.id);
       const { document } = loaded;
       const name = document.number ?? `draft-${loaded.invoiceId}`;
       const key = joinKey(loaded.folder, keySegment(loaded.issuerOrgId), `${keySegment(name)}.pdf`);
@@ -118,9 +118,8 @@ export const documentRoutes = [
         .refine((q) => q.from <= q.to, { error: 'from must not be after to', path: ['from'] }),
     },
     response: pdfResponse,
-    async handler({ session, params, query, withTenant, db, storage }) {
+    async handler({ session, params, query, withTenant, storage }) {
       const loaded = await loadStatementDocument(
-        db,
         withTenant,
         session.tenant,
         params.accountId,

@@ -1,61 +1,41 @@
 /**
  * The data of each document, read the way the detail routes read it: the invoice through the
  * caller's tenant scope (so exactly who may read `GET /invoices/{id}` may print it), the statement
- * through the ledger's account check and billing-core's `statementOfAccount`.
+ * through the ledger's account check and billing-core's `statementOfAccount`; the parties as the
+ * invoice routes name them (`readParties`: the caller's scope and the organizations that bill it).
  */
-import { Decimal, formatAmount, statementOfAccount } from '@cascade/billing-core';
+import { Decimal, formatAmount } from '@cascade/billing-core';
 import {
   accounts,
   billingProfiles,
-  type Database,
   invoiceItems,
   invoices,
   invoiceTaxes,
-  organizations,
   type Tenant,
   type Transaction,
   tenantScope,
-  withSystem,
 } from '@cascade/db';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
 import type { Session } from '../../platform/tenancy';
 import { readInvoiceDetail } from '../invoices';
-import { loadHistory } from '../ledger/history';
-import { readAccounts } from '../ledger/store';
+import { readParties } from '../invoices/parties';
+import { readStatement } from '../ledger/statement-view';
 import { loadBillingOptions } from '../profile-options';
 import { type Address, addressLines } from './format';
 import type { InvoiceDocument, Party, StatementDocument } from './layout';
 import { statementFigures } from './statement';
 
-const orgColumns = {
-  id: organizations.id,
-  name: organizations.name,
-  addressLine1: organizations.addressLine1,
-  addressLine2: organizations.addressLine2,
-  city: organizations.city,
-  postalCode: organizations.postalCode,
-  region: organizations.region,
-  country: organizations.country,
-  email: organizations.email,
-};
-
-/**
- * The two parties' names and addresses. Read as the system: a client may not list its seller's
- * organization (RLS), but its name and address belong on the document it was allowed to read.
- */
+/** The two parties' names and addresses, as the invoice list and detail name them. */
 async function partiesOf(
-  db: Database,
-  distributorId: string,
+  tx: Transaction,
+  tenant: Tenant,
   ids: readonly string[],
 ): Promise<Map<string, Party & { address: Address }>> {
-  const rows = await withSystem(db, (tx) =>
-    tx
-      .select(orgColumns)
-      .from(organizations)
-      .where(and(eq(organizations.distributorId, distributorId), inArray(organizations.id, [...ids]))),
+  const rows = await readParties(tx, tenant, ids);
+  return new Map(
+    [...rows].map(([id, r]) => [id, { name: r.name, lines: addressLines(r, [r.email]), address: r }]),
   );
-  return new Map(rows.map((r) => [r.id, { name: r.name, lines: addressLines(r, [r.email]), address: r }]));
 }
 
 /** The client's billing address: the account's default billing profile, else its first. */
@@ -78,7 +58,6 @@ export interface LoadedInvoice {
 }
 
 export async function loadInvoiceDocument(
-  db: Database,
   withTenant: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>,
   session: Session,
   id: string,
@@ -118,10 +97,19 @@ export async function loadInvoiceDocument(
           .limit(1)
       : [];
     const options = await loadBillingOptions(tx, d);
-    return { row, items, taxes, account, profile, credited, folder: options.options.invoicePdfFilePath };
+    const parties = await partiesOf(tx, tenant, [row.issuerOrgId, row.orgId]);
+    return {
+      row,
+      items,
+      taxes,
+      account,
+      profile,
+      credited,
+      parties,
+      folder: options.options.invoicePdfFilePath,
+    };
   });
-  const { row, items, taxes, account, profile, credited } = found;
-  const parties = await partiesOf(db, row.distributorId, [row.issuerOrgId, row.orgId]);
+  const { row, items, taxes, account, profile, credited, parties } = found;
   const issuer = parties.get(row.issuerOrgId);
   const client = parties.get(row.orgId);
   const money = (v: string | Decimal) => formatAmount(v, row.currency);
@@ -181,7 +169,6 @@ export interface LoadedStatement {
 }
 
 export async function loadStatementDocument(
-  db: Database,
   withTenant: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>,
   tenant: Tenant,
   accountId: string,
@@ -190,47 +177,15 @@ export async function loadStatementDocument(
   today: string,
 ): Promise<LoadedStatement> {
   const found = await withTenant(async (tx) => {
-    const account = (await readAccounts(tx, tenant, [accountId])).get(accountId)!;
-    const history = await loadHistory(tx, account.distributorId, [account.id]);
-    const statement = statementOfAccount(history, account.id, from, to);
-    const invoiceIds = new Set<string>();
-    const accountIds = new Set<string>();
-    for (const doc of history.documents) {
-      if (doc.kind === 'DEBIT_INVOICE' || doc.kind === 'CREDIT_INVOICE') invoiceIds.add(doc.id);
-      if (doc.kind === 'CREDIT_INVOICE' && doc.againstInvoiceId) invoiceIds.add(doc.againstInvoiceId);
-      if (doc.kind === 'LINK' || doc.kind === 'CANCELLATION') invoiceIds.add(doc.invoiceId);
-      if (doc.kind === 'WRITE_OFF' && doc.invoiceId) invoiceIds.add(doc.invoiceId);
-      if (doc.kind === 'TRANSFER')
-        accountIds.add(doc.accountId === account.id ? doc.toAccountId : doc.accountId);
-    }
-    const numbers = invoiceIds.size
-      ? await tx
-          .select({ id: invoices.id, number: invoices.number })
-          .from(invoices)
-          .where(and(tenantScope(invoices, tenant), inArray(invoices.id, [...invoiceIds])))
-      : [];
-    // The other side of a transfer, where the caller may see it (RLS and scope); else unnamed.
-    const others = accountIds.size
-      ? await tx
-          .select({ id: accounts.id, name: accounts.name })
-          .from(accounts)
-          .where(and(tenantScope(accounts, tenant), inArray(accounts.id, [...accountIds])))
-      : [];
+    // The route's own reading (`GET /accounts/{id}/statement`): the same figures and names.
+    const { account, history, statement, names } = await readStatement(tx, tenant, accountId, from, to);
     const profile = await billingAddress(tx, account.distributorId, account.id);
     const options = await loadBillingOptions(tx, account.distributorId);
-    const figures = statementFigures(
-      statement,
-      history.documents,
-      {
-        invoiceNumbers: new Map(numbers.filter((n) => n.number).map((n) => [n.id, n.number!])),
-        accountNames: new Map(others.map((a) => [a.id, a.name])),
-      },
-      account.currency,
-    );
-    return { account, figures, profile, folder: options.options.soaFilePath };
+    const figures = statementFigures(statement, history.documents, names, account.currency);
+    const parties = await partiesOf(tx, tenant, [account.issuerOrgId, account.orgId]);
+    return { account, figures, profile, parties, folder: options.options.soaFilePath };
   });
-  const { account, figures, profile } = found;
-  const parties = await partiesOf(db, account.distributorId, [account.issuerOrgId, account.orgId]);
+  const { account, figures, profile, parties } = found;
   const issuer = parties.get(account.issuerOrgId);
   const client = parties.get(account.orgId);
   return {

@@ -97,7 +97,7 @@ describe('statement figures', () => {
       '100.00 applied to invoice INV-1 from payment BANK-1',
       'Invoice',
       'Transfer to Other Co (EUR)',
-      'Credit invoice against INV-2',
+      'Credit note against INV-2',
       'Write-off: Goodwill',
     ]);
     const other = statementFigures(

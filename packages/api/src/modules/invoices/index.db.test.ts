@@ -371,12 +371,15 @@ describe('manual invoices', () => {
     expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).status).toBe(404);
     await post(`/api/v1/invoices/${d.id}/issue`, {});
     expect(await listed()).toEqual([d.id]);
-    // Names of the organizations the caller may see; the seller is not one a customer sees.
+    // A customer names its seller (an organization that bills it), in the detail and in the list.
     expect((await get(`/api/v1/invoices/${d.id}`, clientToken)).body).toMatchObject({
       direction: 'RECEIVED',
       clientName: `Client ${client}`,
-      issuerName: null,
+      issuerName: 'Reseller A',
     });
+    expect(
+      ((await get('/api/v1/invoices?direction=all', clientToken)).body as { rows: unknown[] }).rows,
+    ).toMatchObject([{ id: d.id, issuerName: 'Reseller A', clientName: `Client ${client}` }]);
     expect((await get(`/api/v1/invoices/${d.id}`)).body).toMatchObject({
       direction: 'ISSUED',
       clientName: `Client ${client}`,
@@ -451,6 +454,16 @@ describe('invoice list, detail and links', () => {
     const after = (await get(`/api/v1/invoices/${d.id}`)).body as Detail;
     expect(after.creditable).toBe('45.00');
     expect(after.items.map((i) => i.creditableQuantity)).toEqual(['0', '1']);
+    // Each credit note names the invoice it credits by its number.
+    const credits = (
+      (await get(`/api/v1/invoices?type=CREDIT&accountId=${acc}`)).body as {
+        rows: { creditedInvoiceId: string; creditedInvoiceNumber: string | null }[];
+      }
+    ).rows;
+    expect(credits).toHaveLength(3);
+    for (const c of credits)
+      expect(c).toMatchObject({ creditedInvoiceId: d.id, creditedInvoiceNumber: after.number });
+    expect(after.number).toMatch(/\d/);
   });
 
   it('lists payments and credit invoices with money left to link, then links one in part', async () => {

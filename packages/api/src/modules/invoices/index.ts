@@ -5,6 +5,7 @@
  */
 import { cancelInvoice, Decimal, formatAmount, linkToInvoice } from '@cascade/billing-core';
 import {
+  accounts,
   INVOICE_SOURCES,
   INVOICE_STAGES,
   INVOICE_STATUSES,
@@ -12,7 +13,6 @@ import {
   invoiceItems,
   invoices,
   invoiceTaxes,
-  organizations,
   queryRows,
   type Transaction,
   tenantScope,
@@ -26,6 +26,7 @@ import type { Session } from '../../platform/tenancy';
 import { amountInput, dateInput, idInput, ledgerOutcomeSchema, runCommand, today } from '../ledger/command';
 import { readAccounts, readInvoices } from '../ledger/store';
 import { createDraft, issueDraft, manualInvoiceBody, manualInvoiceRoutes } from './manual';
+import { readPartyNames } from './parties';
 
 const MONEY_ROLES = ['ADMIN', 'BILLING_MANAGER'] as const;
 const moneyGuard = { roles: MONEY_ROLES, orgKinds: ['DISTRIBUTOR', 'RESELLER'] as const };
@@ -50,6 +51,10 @@ export const invoiceSchema = z
     total: z.string(),
     amountDue: z.string(),
     creditedInvoiceId: z.string().nullable(),
+    creditedInvoiceNumber: z
+      .string()
+      .nullable()
+      .describe('The number of the invoice a credit note credits, when the caller may see it.'),
     direction: z.enum(['RECEIVED', 'ISSUED', 'OTHER']).describe("From the caller's side."),
     issuerName: z
       .string()
@@ -116,25 +121,35 @@ const columns = {
 };
 type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] };
 
-/** Names of the organizations the tenant may see (row-level security hides the others: null). */
-async function orgNames(
-  tx: Transaction,
-  session: Session,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await tx
-    .select({ id: organizations.id, name: organizations.name })
-    .from(organizations)
-    .where(and(tenantScope(organizations, session.tenant), inArray(organizations.id, unique)));
-  return new Map(rows.map((r) => [r.id, r.name]));
+/** Names of the parties and numbers of the credited invoices of some rows, as the tenant may see them. */
+async function namesOf(tx: Transaction, session: Session, rows: readonly Row[]): Promise<Names> {
+  const credited = [...new Set(rows.flatMap((r) => (r.creditedInvoiceId ? [r.creditedInvoiceId] : [])))];
+  const numbers = credited.length
+    ? await tx
+        .select({ id: invoices.id, number: invoices.number })
+        .from(invoices)
+        .where(and(tenantScope(invoices, session.tenant), inArray(invoices.id, credited)))
+    : [];
+  return {
+    orgs: await readPartyNames(
+      tx,
+      session.tenant,
+      rows.flatMap((r) => [r.issuerOrgId, r.clientOrgId]),
+    ),
+    invoiceNumbers: new Map(numbers.flatMap((n) => (n.number ? [[n.id, n.number] as const] : []))),
+  };
 }
+interface Names {
+  orgs: ReadonlyMap<string, string>;
+  invoiceNumbers: ReadonlyMap<string, string>;
+}
+const noNames: Names = { orgs: new Map(), invoiceNumbers: new Map() };
 
-const out = (r: Row, me: string, names: ReadonlyMap<string, string> = new Map()) => ({
+const out = (r: Row, me: string, names: Names = noNames) => ({
   ...r,
-  issuerName: names.get(r.issuerOrgId) ?? null,
-  clientName: names.get(r.clientOrgId) ?? null,
+  issuerName: names.orgs.get(r.issuerOrgId) ?? null,
+  clientName: names.orgs.get(r.clientOrgId) ?? null,
+  creditedInvoiceNumber: r.creditedInvoiceId ? (names.invoiceNumbers.get(r.creditedInvoiceId) ?? null) : null,
   subtotal: formatAmount(r.subtotal, r.currency),
   taxTotal: formatAmount(r.taxTotal, r.currency),
   total: formatAmount(r.total, r.currency),
@@ -147,6 +162,7 @@ const out = (r: Row, me: string, names: ReadonlyMap<string, string> = new Map())
 
 const detailSchema = invoiceSchema
   .extend({
+    accountName: z.string().nullable().describe('The client account’s name, when the caller may see it.'),
     items: z.array(
       z.object({
         lineNo: z.number().int(),
@@ -181,6 +197,12 @@ const detailSchema = invoiceSchema
           source: z.string(),
           sourceId: z.string().nullable(),
           debitInvoiceId: z.string(),
+          documentNumber: z
+            .string()
+            .nullable()
+            .describe(
+              'The other document by number: the invoice a credit note pays, else the payment reference or credit note number.',
+            ),
           amount: z.string(),
           reversesId: z.string().nullable(),
         }),
@@ -236,15 +258,24 @@ export async function readInvoiceDetail(
     source: string;
     sourceId: string | null;
     debitInvoiceId: string;
+    documentNumber: string | null;
     amount: string;
     reversesId: string | null;
   }>(
     tx,
-    sql`select id, source, coalesce(payment_id, credit_invoice_id) as "sourceId",
-        debit_invoice_id as "debitInvoiceId", amount::text as amount, reverses_allocation_id as "reversesId"
-      from allocations where distributor_id = ${d}
-        and (debit_invoice_id = ${row.id} or credit_invoice_id = ${row.id})
-      order by created_at, id collate "C"`,
+    // The other document as people name it: the debit invoice's number on a credit note, else
+    // the payment's reference or the credit note's number (null where the caller cannot see it).
+    sql`select a.id, a.source, coalesce(a.payment_id, a.credit_invoice_id) as "sourceId",
+        a.debit_invoice_id as "debitInvoiceId", a.amount::text as amount, a.reverses_allocation_id as "reversesId",
+        case when a.credit_invoice_id = ${row.id} then di.number else coalesce(p.reference, ci.number) end
+          as "documentNumber"
+      from allocations a
+        left join payments p on p.distributor_id = a.distributor_id and p.id = a.payment_id
+        left join invoices ci on ci.distributor_id = a.distributor_id and ci.id = a.credit_invoice_id
+        left join invoices di on di.distributor_id = a.distributor_id and di.id = a.debit_invoice_id
+      where a.distributor_id = ${d}
+        and (a.debit_invoice_id = ${row.id} or a.credit_invoice_id = ${row.id})
+      order by a.created_at, a.id collate "C"`,
   );
   const credits = await tx
     .select({
@@ -275,8 +306,14 @@ export async function readInvoiceDetail(
     .filter((c) => c.status !== 'CANCELED')
     .reduce((sum, c) => sum.plus(c.total), new Decimal(0));
   const creditable = open ? Decimal.max(new Decimal(row.total).minus(creditedTotal), 0) : new Decimal(0);
+  const [account] = await tx
+    .select({ name: accounts.name })
+    .from(accounts)
+    .where(and(tenantScope(accounts, session.tenant), eq(accounts.id, row.accountId)))
+    .limit(1);
   return {
-    ...out(row as Row, session.tenant.orgId, await orgNames(tx, session, [row.issuerOrgId, row.clientOrgId])),
+    accountName: account?.name ?? null,
+    ...out(row as Row, session.tenant.orgId, await namesOf(tx, session, [row as Row])),
     source: row.source,
     pendingError: row.pendingError,
     items: items.map((i) => ({
@@ -466,11 +503,7 @@ export const invoiceRoutes = [
           .select({ n: count() })
           .from(invoices)
           .where(and(...where));
-        const names = await orgNames(
-          tx,
-          session,
-          rows.flatMap((r) => [r.issuerOrgId, r.clientOrgId]),
-        );
+        const names = await namesOf(tx, session, rows as Row[]);
         return toPage(
           rows.map((r) => out(r as Row, me, names)),
           total?.n,
