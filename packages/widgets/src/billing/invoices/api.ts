@@ -23,8 +23,10 @@ export interface InvoiceRow {
   total: string;
   amountDue: string;
   creditedInvoiceId: string | null;
+  /** The credited invoice's number (credit notes), null when the caller may not see it. */
+  creditedInvoiceNumber: string | null;
   direction: InvoiceDirection;
-  /** Null when the caller may not see that organization (a customer does not see its seller). */
+  /** Null when the caller may not see that organization (a customer sees its own sellers). */
   issuerName: string | null;
   clientName: string | null;
 }
@@ -45,6 +47,8 @@ export interface InvoiceItem {
 }
 
 export interface InvoiceDetail extends InvoiceRow {
+  /** Null when the caller may not see the account. */
+  accountName: string | null;
   items: InvoiceItem[];
   taxes: { code: string; type: string; percent: string; base: string; amount: string }[];
   links: {
@@ -52,6 +56,8 @@ export interface InvoiceDetail extends InvoiceRow {
     source: string;
     sourceId: string | null;
     debitInvoiceId: string;
+    /** The other document by number (invoice, credit note) or payment reference. */
+    documentNumber: string | null;
     amount: string;
     reversesId: string | null;
   }[];

@@ -67,8 +67,19 @@ describe('invoice grid columns', () => {
     expect(from({ data: { issuerOrgId: 'reseller-standard', issuerName: 'Standard IT Partners' } })).toBe(
       'Standard IT Partners',
     );
-    // A seller the customer may not see: its id.
+    // An organization the caller may not see: its id.
     expect(from({ data: { issuerOrgId: 'reseller-standard', issuerName: null } })).toBe('reseller-standard');
+    const credits = invoiceColumns({ direction: 'received', fixedType: 'CREDIT', amountIncludesTax: false });
+    const credited = credits.find((c) => c.colId === 'creditedInvoiceId')!.valueFormatter as (p: {
+      data: unknown;
+    }) => string;
+    expect(
+      credited({
+        data: { creditedInvoiceId: 'inv-distributor-000121', creditedInvoiceNumber: 'DST-000121' },
+      }),
+    ).toBe('DST-000121');
+    // Every column flexes: the grid fills its width.
+    expect(cols.every((c) => (c.flex ?? 0) > 0 && c.width === undefined)).toBe(true);
     expect(numberText({ number: null })).toBe('Draft');
     expect(numberText({ number: 'RST-000001' })).toBe('RST-000001');
   });

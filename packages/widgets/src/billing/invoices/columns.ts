@@ -1,6 +1,7 @@
 // The invoice grid's columns: who is on the other side (From for what was received, To for what
 // was issued), and the amounts with or without tax per the distributor's Amount Includes Tax
-// option (SPEC §8): one "Amount (incl. tax)" column, or "Amount" and "Tax" side by side.
+// option (SPEC §8): one "Amount (incl. tax)" column, or "Amount" and "Tax" side by side. Every
+// column flexes (names twice as much), so the grid fills its width and scrolls only when narrow.
 import type { ColDef } from 'ag-grid-community';
 import { day, label, money, stateOf } from '../format';
 import type { InvoiceFilters, InvoiceRow } from './api';
@@ -28,7 +29,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
     type: 'rightAligned',
     // The API sorts by total and amount due; Amount and Tax follow the total's order anyway.
     sortable: field === 'total' || field === 'amountDue',
-    width: 112,
+    flex: 1,
+    minWidth: 104,
     valueFormatter: (p) => (p.data ? money(p.data[field], p.data.currency, loc) : ''),
   });
   const cols: ColDef<InvoiceRow>[] = [
@@ -37,7 +39,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'number',
       headerName: 'Number',
       sortable: true,
-      width: 122,
+      flex: 1,
+      minWidth: 120,
       valueFormatter: (p) => (p.data ? numberText(p.data) : ''),
       cellClass: 'cx-inv-number',
     },
@@ -46,7 +49,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'invoiceDate',
       headerName: 'Date',
       sortable: true,
-      width: 134,
+      flex: 1,
+      minWidth: 118,
       valueFormatter: (p) => day(p.value, loc),
     },
   ];
@@ -56,8 +60,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'issuerOrgId',
       headerName: 'From',
       sortable: true,
-      flex: 1,
-      minWidth: 110,
+      flex: 2,
+      minWidth: 130,
       valueFormatter: (p) => (p.data ? (p.data.issuerName ?? p.data.issuerOrgId) : ''),
     });
   if (options.direction !== 'received')
@@ -66,8 +70,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'clientOrgId',
       headerName: 'To',
       sortable: true,
-      flex: 1,
-      minWidth: 110,
+      flex: 2,
+      minWidth: 130,
       valueFormatter: (p) => (p.data ? (p.data.clientName ?? p.data.clientOrgId) : ''),
     });
   if (!options.fixedType)
@@ -76,7 +80,8 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'type',
       headerName: 'Type',
       sortable: true,
-      width: 114,
+      flex: 1,
+      minWidth: 104,
       valueFormatter: (p) => (p.value ? label(p.value) : ''),
     });
   if (options.fixedType === 'CREDIT')
@@ -86,13 +91,15 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       headerName: 'Credits invoice',
       flex: 1,
       minWidth: 120,
+      valueFormatter: (p) => (p.data ? (p.data.creditedInvoiceNumber ?? p.data.creditedInvoiceId ?? '') : ''),
     });
   cols.push({
     colId: 'status',
     field: 'status',
     headerName: 'Status',
     sortable: true,
-    width: 112,
+    flex: 1,
+    minWidth: 104,
     cellRenderer: (p: { data?: InvoiceRow }) => {
       if (!p.data) return '';
       const s = stateOf(p.data);
@@ -102,7 +109,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       return span;
     },
   });
-  if (options.amountIncludesTax) cols.push({ ...moneyCol('total', 'Amount (incl. tax)'), width: 158 });
+  if (options.amountIncludesTax) cols.push({ ...moneyCol('total', 'Amount (incl. tax)'), minWidth: 150 });
   else cols.push(moneyCol('subtotal', 'Amount'), moneyCol('taxTotal', 'Tax'));
   if (options.fixedType !== 'CREDIT') cols.push(moneyCol('amountDue', 'Due'));
   return cols;

@@ -1,5 +1,5 @@
-// Cells of the account-side lists, as plain DOM (AG Grid renders them without Vue): a "Default"
-// badge and a row's action buttons, each offered only when the row allows it.
+// Cells of the account-side lists, as plain DOM (AG Grid renders them without Vue): a name with
+// its "Default" badge and a row's action buttons, each offered only when the row allows it.
 import type { GridBlockRequest } from '@cascade/ui';
 
 export interface RowAction<T> {
@@ -34,12 +34,31 @@ export function actionsCell<T>(actions: RowAction<T>[]) {
   };
 }
 
-export function defaultBadge(params: { value?: unknown }): HTMLElement | string {
-  if (params.value !== true) return '';
-  const badge = document.createElement('span');
-  badge.className = 'cx-lg-default';
-  badge.textContent = 'Default';
-  return badge;
+/**
+ * A row's name with a "Default" badge after it when the row is its account's default: one column
+ * less than a Default column, so the names get the room.
+ */
+export function nameWithDefault(params: {
+  value?: unknown;
+  valueFormatted?: string | null;
+  data?: { isDefault: boolean };
+}): HTMLElement | string {
+  if (!params.data) return '';
+  const text = params.valueFormatted ?? (params.value == null ? '' : String(params.value));
+  const box = document.createElement('span');
+  box.className = 'cx-lg-name';
+  const name = document.createElement('span');
+  name.className = 'cx-lg-name__text';
+  name.textContent = text;
+  name.title = text;
+  box.append(name);
+  if (params.data.isDefault) {
+    const badge = document.createElement('span');
+    badge.className = 'cx-lg-default';
+    badge.textContent = 'Default';
+    box.append(badge);
+  }
+  return box;
 }
 
 /** The grid's first sort, if the list can sort by that column. */
