@@ -9,7 +9,7 @@
  * Traffic goes to 127.0.0.1 only; every phase stops after BENCH_SECONDS (default 8).
  *   pnpm exec tsx packages/api/src/modules/ledger/bench.ts
  */
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { checkLedger, summarize } from '@cascade/billing-core';
 import { openDatabase, queryRows, withSystem } from '@cascade/db';
@@ -39,6 +39,20 @@ await admin.unsafe(`alter database ${name} set synchronous_commit = ${synchronou
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const handle = await openDatabase({ url: url.toString(), max: 16 });
+// Statements and round trips per payment: figures that do not move with the machine's load.
+// Statements: postgres.js's `debug` hook (its options object is shared by the pool's connections).
+// Round trips: writes on the sockets to PostgreSQL (postgres.js sends what it has queued in one
+// write, then waits: pipelined statements share one; a statement it must describe first takes two).
+const wire = { statements: 0, roundTrips: 0 };
+(handle.db as unknown as { $client: { options: { debug?: unknown } } }).$client.options.debug = () => {
+  wire.statements += 1;
+};
+const dbPort = Number(url.port || 5432);
+const socketWrite = Socket.prototype.write;
+Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+  if (this.remotePort === dbPort) wire.roundTrips += 1;
+  return (socketWrite as (...a: unknown[]) => boolean).apply(this, args);
+} as typeof socketWrite;
 const config = loadConfig({
   NODE_ENV: 'production',
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
@@ -77,6 +91,7 @@ async function prepare(accounts: string[]) {
 async function load(accountFor: (client: number) => string, token: string, clients = CLIENTS) {
   const { port } = server.address() as AddressInfo;
   const cpu0 = process.cpuUsage();
+  const wire0 = { ...wire };
   const latencies: number[] = [];
   let errors = 0;
   let ok = 0;
@@ -113,6 +128,7 @@ async function load(accountFor: (client: number) => string, token: string, clien
   const q = (p: number) =>
     Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0).toFixed(2));
   const cpu = process.cpuUsage(cpu0);
+  const perPayment = (n: number) => Number((n / Math.max(1, latencies.length)).toFixed(2));
   return {
     requests: latencies.length,
     ok,
@@ -121,7 +137,10 @@ async function load(accountFor: (client: number) => string, token: string, clien
     p50: q(0.5),
     p99: q(0.99),
     // This process (HTTP server, app and load clients together): what one payment costs in Node.
-    nodeCpuMsPerPayment: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length)).toFixed(2)),
+    nodeCpuMsPerPayment: perPayment((cpu.user + cpu.system) / 1000),
+    // SQL statements per payment (BEGIN and COMMIT included), and the round trips they took.
+    statementsPerPayment: perPayment(wire.statements - wire0.statements),
+    roundTripsPerPayment: perPayment(wire.roundTrips - wire0.roundTrips),
     // The machine's 1-minute load average: the figures mean little when it exceeds the cores.
     loadAverage: Number(loadavg()[0]!.toFixed(1)),
     cores: cpus().length,

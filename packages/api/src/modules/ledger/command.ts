@@ -18,8 +18,9 @@ import {
 import { billingProfileOptions, type Transaction } from '@cascade/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeAudit } from '../../platform/audit';
+import { auditInsert } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
+import { deferredWrites, writeTogether } from '../../platform/idempotency';
 import type { Session } from '../../platform/tenancy';
 import {
   type AccountRow,
@@ -28,8 +29,9 @@ import {
   loadState,
   lockAccounts,
   readInvoices,
+  resultWrites,
   type SourceKind,
-  writeResult,
+  settlePage,
 } from './store';
 
 /** Test hooks (the crash test pauses a settlement half-written); never set in production. */
@@ -98,6 +100,11 @@ export function rejectionError(r: Rejection): ApiError {
   });
 }
 
+/** Per account, the money settlement may have to place; `accountIds`: the accounts it settles. */
+export type Settle = ((accounts: ReadonlyMap<string, AccountRow>) => Map<string, Decimal>) & {
+  accountIds?: readonly string[];
+};
+
 export interface CommandSpec {
   session: Session;
   requestId: string;
@@ -108,7 +115,7 @@ export interface CommandSpec {
   invoices?: { ids: string[]; field: string };
   sourceId?: string;
   /** Money settlement may have to place, per account, given the locked rows. */
-  settle?: (accounts: ReadonlyMap<string, AccountRow>) => Map<string, Decimal>;
+  settle?: Settle;
   /** Checks beyond the rule's (same organization, cash desk, …), with the accounts locked. */
   check?: (accounts: ReadonlyMap<string, AccountRow>) => Promise<void> | void;
   /** Reads that must see the locked state (what a credit note's lines may still credit). */
@@ -125,11 +132,27 @@ export interface CommandSpec {
     accounts: ReadonlyMap<string, AccountRow>,
   ) => Promise<void>;
   audit: { action: string; entityType: string };
+  /**
+   * Hand the writes to the idempotency layer, which sends them with the key's row in one statement
+   * before commit. Only when nothing after `runCommand` in the request reads what it wrote.
+   */
+  deferWrites?: boolean;
 }
 
 export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<LedgerOutcome> {
   const tenant = spec.session.tenant;
-  const locked = await lockAccounts(tx, tenant, spec.accountIds, spec.accountField);
+  const locking = lockAccounts(tx, tenant, spec.accountIds, spec.accountField);
+  // Settlement's first page travels with the lock, in one round trip: the connection sends it
+  // after the lock statement, so the server runs it, with its own snapshot, once the lock is held.
+  const firstPages = new Map<string, Promise<InvoiceRow[]>>();
+  if (spec.settle) {
+    for (const id of new Set(spec.settle.accountIds ?? spec.accountIds)) {
+      const page = settlePage(tx, tenant.distributorId, id, 0);
+      page.catch(() => {}); // unused when the lock fails (the transaction reports that error)
+      firstPages.set(id, page);
+    }
+  }
+  const locked = await locking;
   const main = locked.get(spec.accountIds[0]!)!;
   for (const a of locked.values()) assertMayMoveMoney(tenant, a);
   await spec.check?.(locked);
@@ -150,28 +173,39 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
     settle: spec.settle?.(locked),
     invoices: [...named.values()],
     sourceId: spec.sourceId,
+    firstPages,
   });
   const result = spec.rule(state, context, locked);
   if (!result.ok) throw rejectionError(result.rejection);
   await spec.beforeWrite?.(tx, result, locked);
-  await writeResult({
-    tx,
-    accounts: locked,
-    result,
-    sourceKinds: sourceKinds as ReadonlyMap<string, SourceKind>,
-    createdBy: spec.session.userId,
-    afterFirstWrite: ledgerTestHooks.afterFirstWrite,
-  });
   const outcome = describe(result.documents, result.entries, locked, main);
-  await writeAudit(tx, {
-    actor: spec.session,
-    action: spec.audit.action,
-    entityType: spec.audit.entityType,
-    entityId: outcome.id,
-    new: outcome,
-    requestId: spec.requestId,
-    owner: { distributorId: main.distributorId, resellerId: main.resellerId, orgId: main.orgId },
-  });
+  const writes = [
+    ...resultWrites({
+      tx,
+      accounts: locked,
+      result,
+      sourceKinds: sourceKinds as ReadonlyMap<string, SourceKind>,
+      createdBy: spec.session.userId,
+    }),
+    auditInsert(tx, {
+      actor: spec.session,
+      action: spec.audit.action,
+      entityType: spec.audit.entityType,
+      entityId: outcome.id,
+      new: outcome,
+      requestId: spec.requestId,
+      owner: { distributorId: main.distributorId, resellerId: main.resellerId, orgId: main.orgId },
+    }),
+  ];
+  const hook = ledgerTestHooks.afterFirstWrite;
+  const deferred = spec.deferWrites ? deferredWrites(tx) : undefined;
+  if (deferred) {
+    deferred.parts.push(...writes);
+    if (hook) deferred.after.push(hook);
+  } else {
+    await writeTogether(tx, writes);
+    if (hook) await hook();
+  }
   return outcome;
 }
 
@@ -198,16 +232,18 @@ export async function settleAccounts(
     const result = settleAccount(state, { id: `settle-${crypto.randomUUID()}`, accountId, date });
     if (!result.ok) throw rejectionError(result.rejection);
     if (result.documents.length === 0) continue;
-    await writeResult({ tx, accounts: locked, result, sourceKinds: new Map(), createdBy: session.userId });
-    await writeAudit(tx, {
-      actor: session,
-      action: 'account.settle',
-      entityType: 'account',
-      entityId: accountId,
-      new: { links: result.documents },
-      requestId,
-      owner: { distributorId: account.distributorId, resellerId: account.resellerId, orgId: account.orgId },
-    });
+    await writeTogether(tx, [
+      ...resultWrites({ tx, accounts: locked, result, sourceKinds: new Map(), createdBy: session.userId }),
+      auditInsert(tx, {
+        actor: session,
+        action: 'account.settle',
+        entityType: 'account',
+        entityId: accountId,
+        new: { links: result.documents },
+        requestId,
+        owner: { distributorId: account.distributorId, resellerId: account.resellerId, orgId: account.orgId },
+      }),
+    ]);
     created.push(...result.documents);
   }
   return created;
@@ -244,10 +280,11 @@ function describe(
 }
 
 /** Balance plus what the command brings: the most settlement could place. */
-export function withIncoming(accountId: string, amount: string | undefined) {
-  return (accounts: ReadonlyMap<string, AccountRow>) => {
+export function withIncoming(accountId: string, amount: string | undefined): Settle {
+  const settle = (accounts: ReadonlyMap<string, AccountRow>) => {
     const a = accounts.get(accountId);
     const incoming = amount && /^[0-9.]+$/.test(amount) ? new Decimal(amount) : new Decimal(0);
     return new Map([[accountId, new Decimal(a?.balance ?? 0).plus(incoming)]]);
   };
+  return Object.assign(settle, { accountIds: [accountId] });
 }

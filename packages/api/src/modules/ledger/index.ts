@@ -132,12 +132,28 @@ const statementSchema = z
   })
   .meta({ id: 'StatementOfAccount' });
 
-async function cashDeskOfSeller(tx: Transaction, account: AccountRow, cashDeskId: string): Promise<void> {
-  const [desk] = await tx
+/**
+ * Reads the cash desk without waiting: the caller sends it with the account lock (one round trip)
+ * and checks it against the locked account with `assertCashDeskOfSeller`.
+ */
+function readCashDesk(tx: Transaction, distributorId: string, cashDeskId: string) {
+  const desk = tx
     .select({ orgId: cashDesks.orgId, active: cashDesks.active })
     .from(cashDesks)
-    .where(and(eq(cashDesks.distributorId, account.distributorId), eq(cashDesks.id, cashDeskId)))
-    .limit(1);
+    .where(and(eq(cashDesks.distributorId, distributorId), eq(cashDesks.id, cashDeskId)))
+    .limit(1)
+    .prepare('cash_desk')
+    .execute()
+    .then(([row]) => row);
+  desk.catch(() => {}); // unused when the lock fails (the transaction reports that error)
+  return desk;
+}
+
+function assertCashDeskOfSeller(
+  desk: { orgId: string; active: boolean } | undefined,
+  account: AccountRow,
+  cashDeskId: string,
+): void {
   if (!desk || desk.orgId !== account.issuerOrgId) {
     throw new ApiError('unprocessable', `Cash desk ${cashDeskId} is not one of the seller's cash desks`, {
       cashDeskId: `Not a cash desk of ${account.issuerOrgId}`,
@@ -181,13 +197,15 @@ export const ledgerRoutes = [
         const invoices = body.linkTo
           ? { ids: [body.linkTo.invoiceId], field: 'linkTo.invoiceId' }
           : undefined;
+        const desk = readCashDesk(tx, session.tenant.distributorId, body.cashDeskId);
         return runCommand(tx, {
           session,
           requestId,
           accountIds: [params.accountId],
           invoices,
           settle: withIncoming(params.accountId, body.amount),
-          check: (locked) => cashDeskOfSeller(tx, locked.get(params.accountId)!, body.cashDeskId),
+          check: async (locked) =>
+            assertCashDeskOfSeller(await desk, locked.get(params.accountId)!, body.cashDeskId),
           rule: (state, context) =>
             recordPayment(
               state,
@@ -205,6 +223,7 @@ export const ledgerRoutes = [
               context,
             ),
           audit: { action: 'payment.create', entityType: 'payment' },
+          deferWrites: true,
         });
       });
     },
@@ -220,13 +239,17 @@ export const ledgerRoutes = [
     request: { params: accountParam, body: refundBody },
     response: ledgerOutcomeSchema,
     async handler({ session, params, body, withTenant, requestId }) {
-      return withTenant((tx) =>
-        runCommand(tx, {
+      return withTenant((tx) => {
+        const desk = body.cashDeskId
+          ? readCashDesk(tx, session.tenant.distributorId, body.cashDeskId)
+          : undefined;
+        return runCommand(tx, {
           session,
           requestId,
           accountIds: [params.accountId],
-          check: body.cashDeskId
-            ? (locked) => cashDeskOfSeller(tx, locked.get(params.accountId)!, body.cashDeskId!)
+          check: desk
+            ? async (locked) =>
+                assertCashDeskOfSeller(await desk, locked.get(params.accountId)!, body.cashDeskId!)
             : undefined,
           rule: (state) =>
             refund(state, {
@@ -238,8 +261,9 @@ export const ledgerRoutes = [
               cashDeskId: body.cashDeskId ?? null,
             }),
           audit: { action: 'refund.create', entityType: 'refund' },
-        }),
-      );
+          deferWrites: true,
+        });
+      });
     },
   }),
   defineRoute({
@@ -287,6 +311,7 @@ export const ledgerRoutes = [
               currency: body.currency,
             }),
           audit: { action: 'transfer.create', entityType: 'transfer' },
+          deferWrites: true,
         }),
       );
     },
@@ -320,6 +345,7 @@ export const ledgerRoutes = [
               invoiceId: body.invoiceId ?? null,
             }),
           audit: { action: 'write-off.create', entityType: 'write-off' },
+          deferWrites: true,
         });
       });
     },

@@ -32,6 +32,7 @@ import {
 import { accounts, invoices, queryRows, type Tenant, type Transaction, tenantScope } from '@cascade/db';
 import { and, asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
+import { executePrepared, rowsOf, writeTogether } from '../../platform/idempotency';
 
 export interface AccountRow {
   id: string;
@@ -113,7 +114,8 @@ async function fetchAccounts(
     .from(accounts)
     .where(and(tenantScope(accounts, tenant), inArray(accounts.id, unique)))
     .orderBy(asc(accounts.id));
-  const rows = lock ? await query.for('update') : await query;
+  // Prepared: one message, which the statements sent after it may follow without waiting.
+  const rows = await (lock ? query.for('update') : query).prepare('accounts').execute();
   const map = new Map(rows.map((r) => [r.id, r]));
   for (const id of unique) {
     if (!map.has(id))
@@ -169,6 +171,36 @@ export interface StateNeeds {
   invoices?: readonly InvoiceRow[];
   /** A payment or credit invoice the command links. */
   sourceId?: string;
+  /** Per account: `settlePage(…, 0)` already sent (read after the lock was taken). */
+  firstPages?: ReadonlyMap<string, Promise<InvoiceRow[]>>;
+}
+
+/**
+ * The open debit invoices settlement reaches first, a page at a time (the rule's order: date, then
+ * id in code point order = collation "C"). `runCommand` sends page 0 right behind the account lock
+ * (pipelined on the transaction's connection, so the server runs it once the lock is held).
+ */
+export function settlePage(
+  tx: Transaction,
+  distributorId: string,
+  accountId: string,
+  offset: number,
+): Promise<InvoiceRow[]> {
+  return executePreparedRows<InvoiceRow>(
+    tx,
+    sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+      from invoices
+      where distributor_id = ${distributorId} and account_id = ${accountId}
+        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
+      order by invoice_date, id collate "C" limit ${SETTLE_PAGE} offset ${offset}`,
+  );
+}
+
+async function executePreparedRows<T>(tx: Transaction, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await executePrepared(tx, query));
 }
 
 export interface LoadedState {
@@ -280,24 +312,15 @@ export async function loadState(
   for (const [accountId, available] of needs.settle ?? []) {
     let before = new Decimal(0);
     for (let offset = 0; ; offset += SETTLE_PAGE) {
-      const rows = await queryRows<InvoiceRow & Record<string, unknown>>(
-        tx,
-        sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
-            org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
-            invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
-            credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
-          from invoices
-          where distributor_id = ${distributorId} and account_id = ${accountId}
-            and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-          order by invoice_date, id collate "C" limit ${SETTLE_PAGE} offset ${offset}`,
-      );
+      const prefetched = offset === 0 ? needs.firstPages?.get(accountId) : undefined;
+      const rows = await (prefetched ?? settlePage(tx, distributorId, accountId, offset));
       let reachable = true;
       for (const r of rows) {
         if (before.greaterThan(available)) {
           reachable = false;
           break;
         }
-        await addInvoice(r as InvoiceRow);
+        await addInvoice(r);
         before = before.plus(r.amountDue);
       }
       if (!reachable || rows.length < SETTLE_PAGE || before.greaterThan(available)) break;
@@ -412,7 +435,13 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
  * parameter per table: a handful of round trips whatever the number of links.
  */
 export async function writeResult(args: WriteArgs): Promise<void> {
-  const { tx, result } = args;
+  await writeTogether(args.tx, resultWrites(args));
+  if (args.afterFirstWrite) await args.afterFirstWrite();
+}
+
+/** The statements of `writeResult`, for a caller that sends them with others (`writeTogether`). */
+export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): SQL[] {
+  const { result } = args;
   const owner = (accountId: string) => {
     const a = args.accounts.get(accountId);
     if (!a) throw new Error(`account ${accountId} not locked`);
@@ -516,9 +545,10 @@ export async function writeResult(args: WriteArgs): Promise<void> {
     }
   }
 
-  // One statement (data-modifying CTEs): one round trip whatever the command. Foreign keys are
-  // checked at its end, so rows may refer to each other; every CTE reads the snapshot from before
-  // the statement, so a cancellation's reversals never reverse the links this command creates.
+  // Sent as one statement (data-modifying CTEs, `writeTogether`): one round trip whatever the
+  // command. Foreign keys are checked at its end, so rows may refer to each other; every CTE reads
+  // the snapshot from before the statement, so a cancellation's reversals never reverse the links
+  // this command creates.
   const parts: SQL[] = [];
   for (const c of cancellations) {
     parts.push(sql`update invoices set status = 'CANCELED', amount_due = 0, canceled_at = now()
@@ -611,13 +641,5 @@ export async function writeResult(args: WriteArgs): Promise<void> {
         from jsonb_to_recordset(${json(changes)}) as c(id text, amount numeric)
         where a.distributor_id = ${distributorId} and a.id = c.id`);
   }
-  if (parts.length > 0) {
-    await tx.execute(
-      sql`with ${sql.join(
-        parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
-        sql`, `,
-      )} select 1`,
-    );
-  }
-  if (args.afterFirstWrite) await args.afterFirstWrite();
+  return parts;
 }

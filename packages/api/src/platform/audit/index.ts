@@ -1,4 +1,5 @@
 import { auditLog, type Transaction } from '@cascade/db';
+import type { SQL } from 'drizzle-orm';
 import { type OwnerColumns, ownColumns, type Session } from '../tenancy';
 
 export interface AuditEntry {
@@ -21,7 +22,19 @@ export interface AuditEntry {
  */
 export async function writeAudit(tx: Transaction, entry: AuditEntry): Promise<void> {
   const owner = entry.owner ?? (await ownColumns(tx, entry.actor.tenant));
-  await tx.insert(auditLog).values({
+  await tx.insert(auditLog).values(auditValues(entry, owner));
+}
+
+/**
+ * The insert of `writeAudit` as one statement, for a caller that sends it together with the change
+ * it records (`writeTogether`, or deferred until the Idempotency-Key's row is written).
+ */
+export function auditInsert(tx: Transaction, entry: AuditEntry & { owner: OwnerColumns }): SQL {
+  return tx.insert(auditLog).values(auditValues(entry, entry.owner)).getSQL();
+}
+
+function auditValues(entry: AuditEntry, owner: OwnerColumns) {
+  return {
     ...owner,
     actorUserId: entry.actor.userId,
     action: entry.action,
@@ -30,5 +43,5 @@ export async function writeAudit(tx: Transaction, entry: AuditEntry): Promise<vo
     old: entry.old ?? null,
     new: entry.new ?? null,
     requestId: entry.requestId ?? null,
-  });
+  };
 }

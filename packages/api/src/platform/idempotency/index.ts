@@ -2,6 +2,12 @@ import { type Database, idempotencyKeys, type Tenant, type Transaction, withTena
 import { and, eq, sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { ownColumns } from '../tenancy';
+import { flushDeferredWrites, openDeferredWrites } from './deferred';
+
+import { executePrepared } from './prepared';
+
+export { type DeferredWrites, deferredWrites, writeTogether } from './deferred';
+export { executePrepared } from './prepared';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const KEY = /^[A-Za-z0-9._:-]{8,200}$/;
@@ -78,21 +84,28 @@ export function createIdempotency() {
     try {
       const hash = await requestHash(req.method, req.path, req.body);
       return await withTenant(req.db, req.tenant, async (tx) => {
-        const lock = await tx.execute(
-          sql`select pg_try_advisory_xact_lock(hashtext(${req.tenant.orgId}), hashtext(${req.key})) as locked`,
-        );
+        // Pipelined (one round trip), still two statements: the key is read by the statement
+        // after the lock's, whose snapshot is taken once the lock is held.
+        const [lock, [existing]] = await Promise.all([
+          executePrepared(
+            tx,
+            sql`select pg_try_advisory_xact_lock(hashtext(${req.tenant.orgId}), hashtext(${req.key})) as locked`,
+          ),
+          tx
+            .select()
+            .from(idempotencyKeys)
+            .where(
+              and(
+                eq(idempotencyKeys.distributorId, req.tenant.distributorId),
+                eq(idempotencyKeys.orgId, req.tenant.orgId),
+                eq(idempotencyKeys.key, req.key),
+              ),
+            )
+            .limit(1)
+            .prepare('idempotency_key')
+            .execute(),
+        ]);
         if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress();
-        const [existing] = await tx
-          .select()
-          .from(idempotencyKeys)
-          .where(
-            and(
-              eq(idempotencyKeys.distributorId, req.tenant.distributorId),
-              eq(idempotencyKeys.orgId, req.tenant.orgId),
-              eq(idempotencyKeys.key, req.key),
-            ),
-          )
-          .limit(1);
         if (existing) {
           if (
             existing.requestHash !== hash ||
@@ -108,8 +121,10 @@ export function createIdempotency() {
           if (existing.status !== 'COMPLETED' || existing.responseStatus === null) throw inProgress();
           return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
         }
+        openDeferredWrites(tx);
         const result = await req.run(tx);
-        await tx.insert(idempotencyKeys).values({
+        // The key's row goes with the writes the request deferred: one statement.
+        const keyRow = tx.insert(idempotencyKeys).values({
           ...(await ownColumns(tx, req.tenant)),
           key: req.key,
           requestMethod: req.method,
@@ -120,6 +135,7 @@ export function createIdempotency() {
           responseBody: result.body ?? null,
           completedAt: sql`now()`,
         });
+        await flushDeferredWrites(tx, [keyRow.getSQL()]);
         return { ...result, replayed: false };
       });
     } finally {

@@ -1,0 +1,54 @@
+import type { Transaction } from '@cascade/db';
+import { type SQL, sql } from 'drizzle-orm';
+import { executePrepared } from './prepared';
+
+/**
+ * Writes a request hands to the idempotency layer, sent together with the key's row as ONE statement
+ * (data-modifying CTEs) just before commit: a money-moving request then writes everything it
+ * writes in one round trip. Only writes that nothing later in the request reads may be deferred
+ * (every CTE sees the snapshot from before the statement); `after` runs once they are written.
+ */
+export interface DeferredWrites {
+  parts: SQL[];
+  after: (() => Promise<void>)[];
+}
+
+const open = new WeakMap<Transaction, DeferredWrites>();
+
+/** The transaction's list, when the request runs under `runIdempotent`; otherwise undefined. */
+export function deferredWrites(tx: Transaction): DeferredWrites | undefined {
+  return open.get(tx);
+}
+
+export function openDeferredWrites(tx: Transaction): DeferredWrites {
+  const list: DeferredWrites = { parts: [], after: [] };
+  open.set(tx, list);
+  return list;
+}
+
+/** Closes the list and writes it with `last` (the key's row) in one statement. */
+export async function flushDeferredWrites(tx: Transaction, last: SQL[]): Promise<void> {
+  const list = open.get(tx);
+  open.delete(tx);
+  await writeTogether(tx, [...(list?.parts ?? []), ...last]);
+  for (const fn of list?.after ?? []) await fn();
+}
+
+/**
+ * Runs write statements as one: `with w0 as (…), w1 as (…) select 1`. Foreign keys are checked at
+ * the statement's end, so the rows may refer to each other.
+ */
+export async function writeTogether(tx: Transaction, parts: readonly SQL[]): Promise<void> {
+  if (parts.length === 0) return;
+  if (parts.length === 1) {
+    await executePrepared(tx, parts[0]!);
+    return;
+  }
+  await executePrepared(
+    tx,
+    sql`with ${sql.join(
+      parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
+      sql`, `,
+    )} select 1`,
+  );
+}
