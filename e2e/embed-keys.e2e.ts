@@ -30,6 +30,10 @@ async function mint(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** The page fits the viewport's width: nothing pushes it sideways. */
+const fitsWidth = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
 const menuLinks = (page: Page) => page.locator('nav[aria-label="Main navigation"] a').allTextContents();
 
 describe('storefront Embedding (API keys)', () => {
@@ -62,6 +66,7 @@ describe('storefront Embedding (API keys)', () => {
     const before = await table.locator('tbody tr').count();
     const howto = page.getByTestId('embed-howto');
     expect(await howto.textContent()).toContain(`${harness.product.baseUrl}/api/v1/embed/sessions`);
+    expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'embed-keys-list');
 
     // The form names bad fields and creates nothing.
@@ -132,6 +137,7 @@ describe('storefront Embedding (API keys)', () => {
     await page.getByTestId('embed-revoke-confirm').click();
     await expect.poll(() => row.getByTestId('key-status').textContent()).toMatch(/^\s*Revoked/);
     expect(await row.getByTestId('key-revoke').count()).toBe(0);
+    expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'embed-keys-revoked');
 
     const refused = await mint(secret, admin.id);
