@@ -37,6 +37,18 @@ describe('tokens', () => {
     expect((await rejection(verifyToken(secret, token))).message).toMatch(/signature/);
   });
 
+  it('checks each secret with its own key (the imported key is kept per secret)', async () => {
+    const other = 'another-secret-entirely';
+    const mine = await signToken(secret, { sub: 'u1', org: 'o1', roles: ['ADMIN'] });
+    const theirs = await signToken(other, { sub: 'u2', org: 'o2', roles: ['USER'] });
+    for (let i = 0; i < 2; i++) {
+      expect((await verifyToken(secret, mine)).sub).toBe('u1');
+      expect((await verifyToken(other, theirs)).sub).toBe('u2');
+      expect((await rejection(verifyToken(other, mine))).message).toMatch(/signature/);
+      expect((await rejection(verifyToken(secret, theirs))).message).toMatch(/signature/);
+    }
+  });
+
   it('refuses another algorithm, alg none included', async () => {
     const hs512 = await sign(claims(), secret, 'HS512');
     expect((await rejection(verifyToken(secret, hs512))).message).toMatch(/HS256/);

@@ -1,12 +1,13 @@
 import { auditLog, idempotencyKeys, withSystem } from '@cascade/db';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { routes } from '../../modules';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { writeAudit } from '../audit';
+import { auditInsert, writeAudit } from '../audit';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routes';
+import { deferredWrites } from '.';
 
 /** A stand-in money-moving route: its effect is an audit row; `slowMs` holds the transaction open. */
 let release: (() => void) | undefined;
@@ -40,10 +41,45 @@ const testRoute = defineRoute({
   },
 });
 
+/** The same effect, deferred: sent with the key's row in one statement (as the ledger does). */
+const deferringRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/test-deferred-payments',
+  summary: 'test',
+  tags: ['test'],
+  auth: {},
+  moneyMoving: true,
+  status: 201,
+  request: { body: z.strictObject({ amount: z.string(), fail: z.boolean().optional() }) },
+  response: z.object({ id: z.string(), ownAuditRowsSeenInside: z.number() }),
+  async handler({ body, session, withTenant, requestId }) {
+    return withTenant(async (tx) => {
+      const id = crypto.randomUUID();
+      const deferred = deferredWrites(tx);
+      if (!deferred) throw new Error('a money-moving request has a deferred-writes list');
+      const { tenant } = session;
+      deferred.parts.push(
+        auditInsert(tx, {
+          actor: session,
+          action: 'payment.create',
+          entityType: 'payment',
+          entityId: id,
+          new: body,
+          requestId,
+          owner: { distributorId: tenant.distributorId, resellerId: tenant.orgId, orgId: tenant.orgId },
+        }),
+      );
+      const [seen] = await tx.select({ n: count() }).from(auditLog).where(eq(auditLog.entityId, id));
+      if (body.fail) throw new ApiError('unprocessable', 'refused');
+      return { id, ownAuditRowsSeenInside: seen?.n ?? -1 };
+    });
+  },
+});
+
 let api: TestApi;
 let token: string;
 beforeAll(async () => {
-  api = await createTestApi({ routes: [...routes, testRoute] });
+  api = await createTestApi({ routes: [...routes, testRoute, deferringRoute] });
   token = await api.token(FIXTURE.resellerA, ['BILLING_MANAGER']);
 });
 afterAll(() => api.close());
@@ -139,5 +175,37 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     // Nothing was stored, so the same key may carry a corrected request.
     const retried = await pay('key-failing-01', { amount: '1.00' });
     expect(retried.status).toBe(201);
+  });
+});
+
+describe('deferred writes', () => {
+  const payDeferred = (key: string, body: object) =>
+    api.call('POST', '/api/v1/test-deferred-payments', {
+      token,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+
+  it('are written with the key, after the request ran, and replayed like any other effect', async () => {
+    const before = await counts();
+    const first = await payDeferred('key-deferred-01', { amount: '3.00' });
+    expect(first.status).toBe(201);
+    // Inside the request the deferred row is not written yet.
+    expect((first.body as { ownAuditRowsSeenInside: number }).ownAuditRowsSeenInside).toBe(0);
+    expect(await counts()).toEqual({ audit: (before.audit ?? 0) + 1, keys: (before.keys ?? 0) + 1 });
+    const again = await payDeferred('key-deferred-01', { amount: '3.00' });
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await counts()).toEqual({ audit: (before.audit ?? 0) + 1, keys: (before.keys ?? 0) + 1 });
+  });
+
+  it('are dropped when the request fails, so the key can be retried', async () => {
+    const before = await counts();
+    const failed = await payDeferred('key-deferred-02', { amount: '3.00', fail: true });
+    expect(failed.status).toBe(422);
+    expect(await counts()).toEqual(before);
+    const retried = await payDeferred('key-deferred-02', { amount: '3.00' });
+    expect(retried.status).toBe(201);
+    expect(await counts()).toEqual({ audit: (before.audit ?? 0) + 1, keys: (before.keys ?? 0) + 1 });
   });
 });
