@@ -226,6 +226,12 @@ describe.skipIf(!POPPLER)('statement of account PDF', () => {
     ).map((i) => i.number!);
     expect(numbers.length).toBeGreaterThan(0);
     for (const n of numbers) expect(text).toContain(n);
+    // The endpoint names the same documents the same way: each invoice row by its number.
+    const rows = (json.body as { rows: { kind: string; number: string | null; label: string }[] }).rows;
+    const invoiceRows = rows.filter((r) => r.kind === 'DEBIT_INVOICE');
+    expect(invoiceRows.map((r) => r.number).sort()).toEqual([...numbers].sort());
+    for (const r of invoiceRows) expect(r.label).toBe('Invoice');
+    for (const r of rows) expect(text).toContain(r.label.slice(0, 20));
     expect(existsSync(join(api.storageDir!, 'soa/pdf/distributor', account, `${from}_${to}.pdf`))).toBe(true);
   });
 

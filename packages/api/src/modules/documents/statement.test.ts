@@ -83,9 +83,9 @@ describe('statement figures', () => {
       ['2026-01-10', 'BANK-1', null, '150.00', '-50.00'],
       ['2026-01-10', 'INV-1', null, null, '-50.00'],
       ['2026-02-01', 'INV-2', '80.00', null, '30.00'],
-      ['2026-02-02', 'tr1', '20.00', null, '50.00'],
+      ['2026-02-02', '', '20.00', null, '50.00'],
       ['2026-02-03', 'CR-1', null, '10.00', '40.00'],
-      ['2026-02-04', 'wo1', '5.00', null, '45.00'],
+      ['2026-02-04', '', '5.00', null, '45.00'],
     ]);
     expect(figures.totalDebit).toBe('105.00');
     expect(figures.totalCredit).toBe('160.00');
@@ -109,7 +109,7 @@ describe('statement figures', () => {
     expect(other.lines).toEqual([
       {
         date: '2026-02-02',
-        number: 'tr1',
+        number: '',
         description: 'Transfer from another account',
         debit: null,
         credit: '20.00',

@@ -45,7 +45,7 @@ export function statementFigures(
     const { number, description } = describeStatementRow(byId, row, statement.accountId, names, currency);
     return {
       date: row.date,
-      number,
+      number: number ?? '',
       description,
       debit: change.greaterThan(0) ? money(change) : null,
       credit: change.lessThan(0) ? money(change.negated()) : null,

@@ -3,15 +3,7 @@
  * the account's summary and statement. Thin shells over billing-core's ledger rules (see
  * `command.ts`); invoices' cancel and link are in `invoices/`, credit invoices in `credit-notes/`.
  */
-import {
-  Decimal,
-  formatAmount,
-  recordPayment,
-  refund,
-  statementOfAccount,
-  transfer,
-  writeOff,
-} from '@cascade/billing-core';
+import { Decimal, formatAmount, recordPayment, refund, transfer, writeOff } from '@cascade/billing-core';
 import { accounts, cashDesks, queryRows, type Transaction, tenantScope } from '@cascade/db';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -28,7 +20,7 @@ import {
   today,
   withIncoming,
 } from './command';
-import { loadHistory } from './history';
+import { readStatement, statementResponse, statementRowSchema } from './statement-view';
 import { type AccountRow, readAccounts } from './store';
 
 export { ledgerTestHooks, settleAccounts } from './command';
@@ -119,15 +111,7 @@ const statementSchema = z
     from: z.string(),
     to: z.string(),
     opening: positionSchema,
-    rows: z.array(
-      z.object({
-        documentId: z.string(),
-        kind: z.string(),
-        date: z.string(),
-        balanceChange: z.string(),
-        dueChange: z.string(),
-      }),
-    ),
+    rows: z.array(statementRowSchema),
     closing: positionSchema,
   })
   .meta({ id: 'StatementOfAccount' });
@@ -162,12 +146,6 @@ function assertCashDeskOfSeller(
   if (!desk.active)
     throw new ApiError('unprocessable', `Cash desk ${cashDeskId} is closed`, { cashDeskId: 'Closed' });
 }
-
-const fmtPosition = (p: { balance: Decimal; due: Decimal; net: Decimal }, currency: string) => ({
-  balance: formatAmount(p.balance, currency),
-  due: formatAmount(p.due, currency),
-  net: formatAmount(p.net, currency),
-});
 
 const accountOut = (a: AccountRow) => ({
   id: a.id,
@@ -428,24 +406,10 @@ export const ledgerRoutes = [
     response: statementSchema,
     async handler({ session, params, query, withTenant }) {
       return withTenant(async (tx) => {
-        const account = (await readAccounts(tx, session.tenant, [params.accountId])).get(params.accountId)!;
-        const state = await loadHistory(tx, account.distributorId, [account.id]);
-        const s = statementOfAccount(state, account.id, query.from, query.to);
-        return {
-          accountId: account.id,
-          currency: account.currency,
-          from: s.from,
-          to: s.to,
-          opening: fmtPosition(s.opening, account.currency),
-          rows: s.rows.map((r) => ({
-            documentId: r.documentId,
-            kind: r.kind,
-            date: r.date,
-            balanceChange: formatAmount(r.balanceChange, account.currency),
-            dueChange: formatAmount(r.dueChange, account.currency),
-          })),
-          closing: fmtPosition(s.closing, account.currency),
-        };
+        // Each row named by its document's number and a label (ledger/statement-view.ts, as the PDF).
+        return statementResponse(
+          await readStatement(tx, session.tenant, params.accountId, query.from, query.to),
+        );
       });
     },
   }),

@@ -75,7 +75,8 @@ const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
 
 /**
  * A row's document as people name it: `number` (the invoice or credit note number, the payment's
- * reference) and `description` (what happened, e.g. "Credit note against DST-000121").
+ * reference; null for a document that has none, e.g. a refund) and `description` (what happened,
+ * e.g. "Credit note against DST-000121").
  */
 export function describeStatementRow(
   byId: ReadonlyMap<string, LedgerDocument>,
@@ -83,11 +84,11 @@ export function describeStatementRow(
   accountId: string,
   names: StatementNames,
   currency: string,
-): { number: string; description: string } {
+): { number: string | null; description: string } {
   const invoice = (id: string | null | undefined) =>
     id ? (names.invoiceNumbers.get(id) ?? shortId(id)) : '';
   const doc = byId.get(row.documentId);
-  if (!doc) return { number: shortId(row.documentId), description: row.kind };
+  if (!doc) return { number: null, description: row.kind };
   switch (doc.kind) {
     case 'DEBIT_INVOICE':
       return { number: invoice(doc.id), description: 'Invoice' };
@@ -100,7 +101,7 @@ export function describeStatementRow(
       };
     case 'PAYMENT':
       return {
-        number: doc.reference ?? shortId(doc.id),
+        number: doc.reference,
         description: `Payment${doc.method ? ` (${doc.method.replaceAll('_', ' ').toLowerCase()})` : ''}`,
       };
     case 'LINK': {
@@ -117,19 +118,19 @@ export function describeStatementRow(
       };
     }
     case 'REFUND':
-      return { number: shortId(doc.id), description: 'Refund' };
+      return { number: null, description: 'Refund' };
     case 'TRANSFER': {
       const outgoing = doc.accountId === accountId;
       const other = outgoing ? doc.toAccountId : doc.accountId;
       const name = names.accountNames.get(other);
       return {
-        number: shortId(doc.id),
+        number: null,
         description: `Transfer ${outgoing ? 'to' : 'from'} ${name ?? 'another account'}`,
       };
     }
     case 'WRITE_OFF':
       return {
-        number: doc.invoiceId ? invoice(doc.invoiceId) : shortId(doc.id),
+        number: doc.invoiceId ? invoice(doc.invoiceId) : null,
         description: `Write-off: ${doc.reason}`,
       };
     case 'CANCELLATION':
@@ -161,7 +162,10 @@ export const statementRowSchema = z.object({
   kind: z.string(),
   number: z
     .string()
-    .describe('The document as people name it: invoice or credit note number, payment reference.'),
+    .nullable()
+    .describe(
+      'The document as people name it: invoice or credit note number, payment reference; null when it has none.',
+    ),
   label: z.string().describe('What the document is, e.g. "Invoice", "Payment (bank transfer)", "Refund".'),
   date: z.string(),
   balanceChange: z.string(),

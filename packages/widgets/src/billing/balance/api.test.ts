@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fileNameFrom } from '../download';
-import { localToday, monthToDate, statementKindLabel } from './api';
+import { localToday, monthToDate } from './api';
 
 describe('balance and statement helpers', () => {
   it('defaults the statement to the month so far', () => {
     expect(monthToDate('2026-11-22')).toEqual({ from: '2026-11-01', to: '2026-11-22' });
     expect(localToday(new Date(2026, 0, 5, 12))).toBe('2026-01-05');
-  });
-
-  it('names statement rows in words', () => {
-    expect(statementKindLabel('DEBIT_INVOICE')).toBe('Invoice');
-    expect(statementKindLabel('CREDIT_INVOICE')).toBe('Credit note');
-    expect(statementKindLabel('SOMETHING_NEW')).toBe('Something new');
   });
 
   it('takes the download name from Content-Disposition', () => {

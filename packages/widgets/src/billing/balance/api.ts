@@ -27,7 +27,17 @@ export interface Statement {
   from: string;
   to: string;
   opening: Position;
-  rows: { documentId: string; kind: string; date: string; balanceChange: string; dueChange: string }[];
+  rows: {
+    documentId: string;
+    kind: string;
+    /** Invoice or credit note number, payment reference; null when the document has none. */
+    number: string | null;
+    /** What the document is, e.g. "Invoice", "Payment (bank transfer)". */
+    label: string;
+    date: string;
+    balanceChange: string;
+    dueChange: string;
+  }[];
   closing: Position;
 }
 
@@ -92,26 +102,4 @@ export function monthToDate(today: string): { from: string; to: string } {
 export function localToday(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-const KIND_LABELS: Record<string, string> = {
-  DEBIT_INVOICE: 'Invoice',
-  CREDIT_INVOICE: 'Credit note',
-  PAYMENT: 'Payment',
-  LINK: 'Link',
-  REFUND: 'Refund',
-  TRANSFER: 'Transfer',
-  WRITE_OFF: 'Write-off',
-  CANCELLATION: 'Cancellation',
-};
-
-/** A statement row's kind in words. */
-export function statementKindLabel(kind: string): string {
-  return (
-    KIND_LABELS[kind] ??
-    kind
-      .toLowerCase()
-      .replace(/_/g, ' ')
-      .replace(/^./, (c) => c.toUpperCase())
-  );
 }

@@ -11,12 +11,17 @@ export interface RowAction<T> {
   danger?: boolean;
 }
 
-export function actionsCell<T>(actions: RowAction<T>[]) {
+/**
+ * A row's action buttons. With `isDefault`, the account's default row shows its "Default" badge
+ * first (where the others offer "Set default"), so the list needs no Default column.
+ */
+export function actionsCell<T>(actions: RowAction<T>[], isDefault?: (row: T) => boolean) {
   return (params: { data?: T }): HTMLElement | string => {
     const row = params.data;
     if (!row) return '';
     const box = document.createElement('div');
     box.className = 'cx-lg-actions';
+    if (isDefault?.(row)) box.append(badge());
     for (const action of actions) {
       if (!action.show(row)) continue;
       const button = document.createElement('button');
@@ -35,8 +40,8 @@ export function actionsCell<T>(actions: RowAction<T>[]) {
 }
 
 /**
- * A row's name with a "Default" badge after it when the row is its account's default: one column
- * less than a Default column, so the names get the room.
+ * A row's name with a "Default" badge after it when the row is its account's default (for those
+ * who see no actions column, where the badge goes otherwise): no Default column takes the room.
  */
 export function nameWithDefault(params: {
   value?: unknown;
@@ -52,13 +57,15 @@ export function nameWithDefault(params: {
   name.textContent = text;
   name.title = text;
   box.append(name);
-  if (params.data.isDefault) {
-    const badge = document.createElement('span');
-    badge.className = 'cx-lg-default';
-    badge.textContent = 'Default';
-    box.append(badge);
-  }
+  if (params.data.isDefault) box.append(badge());
   return box;
+}
+
+function badge(): HTMLElement {
+  const el = document.createElement('span');
+  el.className = 'cx-lg-default';
+  el.textContent = 'Default';
+  return el;
 }
 
 /** The grid's first sort, if the list can sort by that column. */
