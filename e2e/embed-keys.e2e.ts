@@ -105,6 +105,10 @@ describe('storefront Embedding (API keys)', () => {
     await page.getByTestId('embed-secret-done').click();
     await expect.poll(() => secretInput.count()).toBe(0);
     expect(await page.getByTestId('embed-notice').textContent()).toContain('E2E partner portal');
+    // Focus lands on what happened, not on the page's top.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'embed-notice',
+    );
 
     const row = page.locator(`tr[data-key-prefix="${prefix}"]`);
     expect(await row.locator('th').textContent()).toBe('E2E partner portal');
@@ -143,6 +147,29 @@ describe('storefront Embedding (API keys)', () => {
     const refused = await mint(secret, admin.id);
     expect(refused.status).toBe(401);
     expect(JSON.stringify(refused.body)).toMatch(/revoked/);
+  });
+
+  it('gives a distributor ADMIN Main menu → Embedding, with its own (empty) list', async () => {
+    const admin = pickUser(
+      harness.users,
+      'a distributor ADMIN',
+      (u) => u.orgKind === 'DISTRIBUTOR' && u.roles.includes('ADMIN'),
+    );
+    const page = await harness.newPage();
+    await signInAs(page, `${harness.product.baseUrl}/sign-in`, admin);
+    await page.locator('a[data-route="account-embedding"]').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Embedding');
+    expect(await page.locator('nav[aria-label="Breadcrumb"] li').allTextContents()).toEqual([
+      'Main menu',
+      'Embedding',
+    ]);
+    await page.getByTestId('embed-empty').waitFor();
+    // A distributor's pages show Billing only (Customer Charges is a Standard reseller's).
+    const code = (await page.getByTestId('embed-howto').textContent()) ?? '';
+    expect(code).toContain("widgets: ['billing']");
+    expect(code).toContain('CASCADE_API_KEY=ck_….…');
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'embed-keys-distributor-empty');
   });
 
   it('keeps the menu entry, the page and the API from a USER', async () => {
