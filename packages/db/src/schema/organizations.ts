@@ -47,6 +47,11 @@ export const organizations = pgTable(
     email: text('email'),
     /** Distributors only: link to an invoice's page in its storefront, e.g. `https://x/invoices/{invoiceId}`. */
     invoicePageUrlTemplate: text('invoice_page_url_template'),
+    /**
+     * Sellers: the short code of their invoice numbers, `{ORG}` in the Custom Bill Number template
+     * (e.g. `DST` → `DST-000131`); unset, the organization's id in capitals stands in.
+     */
+    invoiceCode: text('invoice_code'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [
@@ -66,6 +71,10 @@ export const organizations = pgTable(
       'organizations_tier',
       sql`(${t.kind} = 'RESELLER') = (${t.resellerTier} is not null)
         and (${t.standardSince} is null or ${t.resellerTier} = 'STANDARD')`,
+    ),
+    check(
+      'organizations_invoice_code',
+      sql`${t.invoiceCode} is null or ${t.invoiceCode} ~ '^[A-Z0-9]{2,12}$'`,
     ),
     enumCheck('organizations_kind', t.kind, ORG_KINDS),
     enumCheck('organizations_reseller_tier', t.resellerTier, RESELLER_TIERS),

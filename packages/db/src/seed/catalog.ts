@@ -6,6 +6,8 @@ import type { OrgKind, PriceListStrategy, PurchaseChannel, ResellerStrategyKind,
 
 export const DISTRIBUTOR = 'distributor';
 export const CURRENCY = 'EUR';
+/** The demo distributor's Custom Bill Number template: `{ORG}` is the issuer's invoice code. */
+export const DEMO_INVOICE_NUMBER_TEMPLATE = '{ORG}-{SEQ:6}';
 export const VAT_PERCENT = '21';
 /** The demo year: invoices dated 2025-12-01 .. 2026-11-30. */
 export const FIRST_MONTH = '2025-12-01';

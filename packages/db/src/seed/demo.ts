@@ -9,6 +9,7 @@ import {
   addMonths,
   Decimal,
   endOfMonth,
+  formatInvoiceNumber,
   type PriceListRule,
   type ResellerStrategy,
   roundAmount,
@@ -30,6 +31,7 @@ import type {
 import type { InvoiceSource } from '../schema/invoices';
 import {
   CURRENCY,
+  DEMO_INVOICE_NUMBER_TEMPLATE,
   type DemoLine,
   type DemoSubscription,
   DISTRIBUTOR,
@@ -452,7 +454,12 @@ export function buildDemoLedger(): DemoLedger {
     if (d.row.stage === 'ISSUED') {
       const n = (lastNumbers.get(issuer) ?? 0) + 1;
       lastNumbers.set(issuer, n);
-      d.number = `${orgById(issuer).numberPrefix}-${String(n).padStart(6, '0')}`;
+      // As the engine numbers them under the demo's options (Requires Custom Bill Number on).
+      d.number = formatInvoiceNumber(DEMO_INVOICE_NUMBER_TEMPLATE, {
+        orgCode: orgById(issuer).numberPrefix ?? issuer.toUpperCase(),
+        invoiceDate: d.row.invoiceDate,
+        sequence: n,
+      });
       d.id = `inv-${issuer}-${String(n).padStart(6, '0')}`;
     } else {
       d.number = null;

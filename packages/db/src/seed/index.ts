@@ -34,6 +34,7 @@ import { withSystem } from '../tenancy';
 import { seedBulkInvoiceLines } from './bulk';
 import {
   CURRENCY,
+  DEMO_INVOICE_NUMBER_TEMPLATE,
   DISTRIBUTOR,
   ORGS,
   orgById,
@@ -117,6 +118,7 @@ async function insertDemo(tx: Transaction): Promise<void> {
       email: `billing@${o.id}.example`,
       invoicePageUrlTemplate:
         o.kind === 'DISTRIBUTOR' ? '/storefront/?org=distributor#/billing/invoices/{invoiceId}' : null,
+      invoiceCode: o.numberPrefix ?? null,
     })),
   );
   await tx.insert(users).values(
@@ -151,7 +153,13 @@ async function insertDemo(tx: Transaction): Promise<void> {
   );
   await tx
     .insert(billingProfileOptions)
-    .values({ ...tenancy(DISTRIBUTOR), updatedAt: '2025-11-01T00:00:00.000Z' });
+    // The demo numbers invoices as its history does (`DST-000131`): Requires Custom Bill Number on.
+    .values({
+      ...tenancy(DISTRIBUTOR),
+      requiresCustomBillNumber: true,
+      customBillNumberTemplate: DEMO_INVOICE_NUMBER_TEMPLATE,
+      updatedAt: '2025-11-01T00:00:00.000Z',
+    });
   await tx.insert(taxDefinitions).values([
     {
       ...tenancy(DISTRIBUTOR),

@@ -5,13 +5,14 @@
  * PENDING with the new error. The invoice row is locked, so two retries cannot both issue it, and
  * a retry of an issued invoice is refused (409); the Idempotency-Key replays the first answer.
  */
-import { allocate, Decimal, formatAmount, nextInvoiceNumber, type TaxLine } from '@cascade/billing-core';
+import { allocate, Decimal, formatAmount, type TaxLine } from '@cascade/billing-core';
 import { queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { defineRoute } from '../../platform/routes';
+import { takeInvoiceNumber } from '../invoices/numbering';
 import { settleAccounts } from '../ledger';
 import { loadBillingOptions } from '../profile-options';
 import { loadProductTaxes } from '../subscription-changes/model';
@@ -110,20 +111,11 @@ async function issue(
       ${JSON.stringify(rows)}::jsonb)`);
   const taxTotal = [...grouped.values()].reduce((s, g) => s.plus(g.amount), new Decimal(0));
   const total = new Decimal(inv.subtotal).plus(taxTotal);
-  await tx.execute(sql`insert into invoice_number_sequences (distributor_id, reseller_id, org_id, last_number)
-    select ${d}, o.reseller_id, o.id, 0 from organizations o where o.distributor_id = ${d} and o.id = ${inv.issuer_org_id}
-    on conflict do nothing`);
-  const [seq] = await queryRows<{ last: string | number }>(
-    tx,
-    sql`update invoice_number_sequences set last_number = last_number + 1
-      where distributor_id = ${d} and org_id = ${inv.issuer_org_id} returning last_number as last`,
-  );
-  const { number } = nextInvoiceNumber({
-    lastSequence: Number(seq!.last) - 1,
-    requiresCustomBillNumber: template.requiresCustomBillNumber,
-    template: template.template,
-    orgCode: inv.issuer_org_id.toUpperCase(),
+  const { number } = await takeInvoiceNumber(tx, {
+    distributorId: d,
+    issuerOrgId: inv.issuer_org_id,
     invoiceDate: inv.invoice_date,
+    rule: template,
   });
   await tx.execute(sql`update invoices set stage = 'ISSUED', number = ${number}, pending_error = null,
       tax_total = ${money(taxTotal)}, total = ${money(total)}, amount_due = ${money(total)}, issued_at = now()

@@ -274,7 +274,6 @@ export async function runBillingRun(
     const numbering: NumberingRule = {
       requiresCustomBillNumber: setup.stored.options.requiresCustomBillNumber,
       template: setup.stored.customBillNumberTemplate,
-      orgCode: d.toUpperCase(),
     };
     const skipped: string[] = [];
     let issued = 0;

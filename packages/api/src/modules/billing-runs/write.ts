@@ -13,14 +13,10 @@ import {
 } from '@cascade/billing-core';
 import { type PurchaseChannel, queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
+import { invoiceCodes, type NumberingRule } from '../invoices/numbering';
 import type { BatchInput } from './load';
 
-export interface NumberingRule {
-  requiresCustomBillNumber: boolean;
-  template: string | null;
-  /** The issuer's code for {ORG}. */
-  orgCode: string;
-}
+export type { NumberingRule };
 
 export interface ToWrite {
   invoice: GeneratedInvoice;
@@ -137,6 +133,7 @@ export async function writeInvoices(
     if (g.invoice.status === 'READY') counts.set(g.issuer, (counts.get(g.issuer) ?? 0) + 1);
   const ready = [...counts.values()].reduce((a, b) => a + b, 0);
   const last = ready > 0 ? await takeNumbers(tx, d, counts) : new Map<string, number>();
+  const codes = ready > 0 ? await invoiceCodes(tx, d, [...counts.keys()]) : new Map<string, string>();
 
   const invoiceRows: Record<string, unknown>[] = [];
   const itemRows: Record<string, unknown>[] = [];
@@ -153,7 +150,7 @@ export async function writeInvoices(
         lastSequence: last.get(issuer) ?? 0,
         requiresCustomBillNumber: args.numbering.requiresCustomBillNumber,
         template: args.numbering.template,
-        orgCode: issuer === d ? args.numbering.orgCode : issuer.toUpperCase(),
+        orgCode: codes.get(issuer) ?? issuer.toUpperCase(),
         invoiceDate: invoice.invoiceDate,
       });
       last.set(issuer, next.sequence);

@@ -4,19 +4,13 @@
  * the issuer's gapless counter in the same transaction, goes to the client's balance and is first
  * applied to what is still due on the debit invoice (billing-core's `issueCreditInvoice`).
  */
-import {
-  allocate,
-  Decimal,
-  formatAmount,
-  issueCreditInvoice,
-  nextInvoiceNumber,
-  roundAmount,
-} from '@cascade/billing-core';
+import { allocate, Decimal, formatAmount, issueCreditInvoice, roundAmount } from '@cascade/billing-core';
 import { billingProfileOptions, invoiceItems, invoiceTaxes, queryRows, type Transaction } from '@cascade/db';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
 import { defineRoute } from '../../platform/routes';
+import { takeInvoiceNumber } from '../invoices/numbering';
 import { amountInput, dateInput, idInput, ledgerOutcomeSchema, runCommand, today } from '../ledger/command';
 import { type AccountRow, type InvoiceRow, readInvoices } from '../ledger/store';
 
@@ -236,10 +230,6 @@ async function writeCreditInvoice(
     sql`select number, channel, end_customer_org_id, period_start::text as period_start, period_end::text as period_end,
         subtotal::text as subtotal from invoices where distributor_id = ${d} and id = ${debit.id}`,
   );
-  const [issuer] = await queryRows<{ reseller_id: string | null }>(
-    tx,
-    sql`select reseller_id from organizations where distributor_id = ${d} and id = ${debit.issuerOrgId}`,
-  );
   const [options] = await tx
     .select({
       requiresCustomBillNumber: billingProfileOptions.requiresCustomBillNumber,
@@ -249,20 +239,14 @@ async function writeCreditInvoice(
     .where(eq(billingProfileOptions.distributorId, d))
     .limit(1);
   // The issuer's gapless counter: taken in this transaction, given back by a rollback.
-  await tx.execute(sql`insert into invoice_number_sequences (distributor_id, reseller_id, org_id, last_number)
-    values (${d}, ${issuer?.reseller_id ?? null}, ${debit.issuerOrgId}, 0) on conflict do nothing`);
-  const [seq] = await queryRows<{ last: string | number }>(
-    tx,
-    sql`update invoice_number_sequences set last_number = last_number + 1
-      where distributor_id = ${d} and org_id = ${debit.issuerOrgId} returning last_number as last`,
-  );
-  if (!seq) throw new Error(`no number sequence for ${debit.issuerOrgId}`);
-  const { number } = nextInvoiceNumber({
-    lastSequence: Number(seq.last) - 1,
-    requiresCustomBillNumber: options?.requiresCustomBillNumber ?? false,
-    template: options?.template ?? null,
-    orgCode: debit.issuerOrgId.toUpperCase(),
+  const { number } = await takeInvoiceNumber(tx, {
+    distributorId: d,
+    issuerOrgId: debit.issuerOrgId,
     invoiceDate: args.date,
+    rule: {
+      requiresCustomBillNumber: options?.requiresCustomBillNumber ?? false,
+      template: options?.template ?? null,
+    },
   });
   const subtotal = args.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
   const taxTotal = args.lines.reduce((s, l) => s.plus(l.tax), new Decimal(0));

@@ -10,7 +10,6 @@ import {
   Decimal,
   formatAmount,
   issueDebitInvoice,
-  nextInvoiceNumber,
   type TaxDefinition,
 } from '@cascade/billing-core';
 import {
@@ -29,6 +28,7 @@ import type { Session } from '../../platform/tenancy';
 import { dateInput, idInput, runCommand, today } from '../ledger/command';
 import { type AccountRow, lockAccounts, readAccounts, readInvoices } from '../ledger/store';
 import { computeManualInvoice } from './manual-lines';
+import { takeInvoiceNumber } from './numbering';
 
 const sellerGuard = {
   roles: ['ADMIN', 'BILLING_MANAGER'] as const,
@@ -175,36 +175,9 @@ async function takeNumber(
   tx: Transaction,
   args: { distributorId: string; issuerOrgId: string; invoiceDate: string },
 ): Promise<string> {
-  const d = args.distributorId;
-  const [issuer] = await queryRows<{ reseller_id: string | null }>(
-    tx,
-    sql`select reseller_id from organizations where distributor_id = ${d} and id = ${args.issuerOrgId}`,
-  );
-  await tx.execute(sql`insert into invoice_number_sequences (distributor_id, reseller_id, org_id, last_number)
-    values (${d}, ${issuer?.reseller_id ?? null}, ${args.issuerOrgId}, 0) on conflict do nothing`);
-  const [seq] = await queryRows<{ last: string | number }>(
-    tx,
-    sql`update invoice_number_sequences set last_number = last_number + 1
-      where distributor_id = ${d} and org_id = ${args.issuerOrgId} returning last_number as last`,
-  );
-  if (!seq) throw new Error(`no number sequence for ${args.issuerOrgId}`);
-  const options = await numberingOptions(tx, d);
-  try {
-    return nextInvoiceNumber({
-      lastSequence: Number(seq.last) - 1,
-      requiresCustomBillNumber: options.requiresCustomBillNumber,
-      template: options.template,
-      orgCode: args.issuerOrgId.toUpperCase(),
-      invoiceDate: args.invoiceDate,
-    }).number;
-  } catch (error) {
-    if (error instanceof BillingCoreError) {
-      throw new ApiError('unprocessable', `The invoice cannot be numbered: ${error.message}`, {
-        id: error.message,
-      });
-    }
-    throw error;
-  }
+  const options = await numberingOptions(tx, args.distributorId);
+  const { number } = await takeInvoiceNumber(tx, { ...args, rule: options });
+  return number;
 }
 
 /** Writes a PROFORMA debit invoice with its items and taxes; returns its id. */

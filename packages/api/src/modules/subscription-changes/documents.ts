@@ -3,7 +3,7 @@
  * billed the credited days, and debit invoices charging a new configuration or a new account.
  * Money goes through the ledger's command shell (`runCommand` with billing-core's
  * `issueCreditInvoice` / `issueDebitInvoice`: balance, links, settlement, audit); numbers come from
- * the issuer's gapless counter with billing-core's `nextInvoiceNumber`, in the same transaction.
+ * the issuer's gapless counter (invoices/numbering), in the same transaction.
  */
 import {
   allocate,
@@ -15,7 +15,6 @@ import {
   issueDebitInvoice,
   maxDate,
   minDate,
-  nextInvoiceNumber,
   roundAmount,
   type TaxDefinition,
   type TaxLine,
@@ -25,6 +24,7 @@ import { queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
 import type { Session } from '../../platform/tenancy';
 import { quoteOrPending } from '../billing-runs/external-tax';
+import { takeInvoiceNumber } from '../invoices/numbering';
 import { runCommand } from '../ledger/command';
 import type { AccountRow, InvoiceRow } from '../ledger/store';
 
@@ -80,26 +80,16 @@ const ZERO = new Decimal(0);
 const sum = (values: Decimal[]) => values.reduce((s, v) => s.plus(v), ZERO);
 
 async function takeNumber(ctx: DocContext, issuerOrgId: string, distributorId: string): Promise<string> {
-  const { tx } = ctx;
-  const [issuer] = await queryRows<{ reseller_id: string | null }>(
-    tx,
-    sql`select reseller_id from organizations where distributor_id = ${distributorId} and id = ${issuerOrgId}`,
-  );
-  await tx.execute(sql`insert into invoice_number_sequences (distributor_id, reseller_id, org_id, last_number)
-    values (${distributorId}, ${issuer?.reseller_id ?? null}, ${issuerOrgId}, 0) on conflict do nothing`);
-  const [seq] = await queryRows<{ last: string | number }>(
-    tx,
-    sql`update invoice_number_sequences set last_number = last_number + 1
-      where distributor_id = ${distributorId} and org_id = ${issuerOrgId} returning last_number as last`,
-  );
-  if (!seq) throw new Error(`no number sequence for ${issuerOrgId}`);
-  return nextInvoiceNumber({
-    lastSequence: Number(seq.last) - 1,
-    requiresCustomBillNumber: ctx.stored.options.requiresCustomBillNumber,
-    template: ctx.stored.customBillNumberTemplate,
-    orgCode: issuerOrgId.toUpperCase(),
+  const { number } = await takeInvoiceNumber(ctx.tx, {
+    distributorId,
+    issuerOrgId,
     invoiceDate: ctx.date,
-  }).number;
+    rule: {
+      requiresCustomBillNumber: ctx.stored.options.requiresCustomBillNumber,
+      template: ctx.stored.customBillNumberTemplate,
+    },
+  });
+  return number;
 }
 
 interface TaxRow {

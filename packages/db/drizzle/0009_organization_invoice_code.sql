@@ -1,0 +1,2 @@
+ALTER TABLE "organizations" ADD COLUMN "invoice_code" text;--> statement-breakpoint
+ALTER TABLE "organizations" ADD CONSTRAINT "organizations_invoice_code" CHECK ("organizations"."invoice_code" is null or "organizations"."invoice_code" ~ '^[A-Z0-9]{2,12}$');
