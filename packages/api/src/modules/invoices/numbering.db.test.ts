@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../platform/errors';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { invoiceCodes, takeInvoiceNumber } from './numbering';
+import { invoiceCodes, type NumberingRule, takeInvoiceNumber } from './numbering';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const D = FIXTURE.distributor;
-const PLAIN = { requiresCustomBillNumber: false, template: null };
-const CUSTOM = { requiresCustomBillNumber: true, template: '{ORG}-{YY}{MM}-{SEQ:4}' };
+const PLAIN: NumberingRule = { requiresCustomBillNumber: false, template: null };
+const CUSTOM: NumberingRule = { requiresCustomBillNumber: true, template: '{ORG}-{YY}{MM}-{SEQ:4}' };
 const take = (issuerOrgId: string, rule = PLAIN) =>
   withSystem(api.db.db, (tx) =>
     takeInvoiceNumber(tx, { distributorId: D, issuerOrgId, invoiceDate: '2026-11-05', rule }),
