@@ -30,9 +30,9 @@ import {
   type LedgerState,
 } from '@cascade/billing-core';
 import { accounts, invoices, queryRows, type Tenant, type Transaction, tenantScope } from '@cascade/db';
-import { and, asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
-import { executePrepared, rowsOf, writeTogether } from '../../platform/idempotency';
+import { compileStatement, executePrepared, rowsOf, writeTogether } from '../../platform/idempotency';
 
 export interface AccountRow {
   id: string;
@@ -64,18 +64,6 @@ export interface InvoiceRow {
   creditedInvoiceId: string | null;
   canceledDate: string | null;
 }
-
-const accountColumns = {
-  id: accounts.id,
-  distributorId: accounts.distributorId,
-  resellerId: accounts.resellerId,
-  orgId: accounts.orgId,
-  issuerOrgId: accounts.issuerOrgId,
-  parentAccountId: accounts.parentAccountId,
-  name: accounts.name,
-  currency: accounts.currency,
-  balance: accounts.balance,
-};
 
 /** Reads accounts the tenant can see (no lock): 404 for any it cannot. */
 export async function readAccounts(
@@ -109,19 +97,50 @@ async function fetchAccounts(
   lock: boolean,
 ): Promise<Map<string, AccountRow>> {
   const unique = [...new Set(ids)].sort();
-  const query = tx
-    .select(accountColumns)
-    .from(accounts)
-    .where(and(tenantScope(accounts, tenant), inArray(accounts.id, unique)))
-    .orderBy(asc(accounts.id));
-  // Prepared: one message, which the statements sent after it may follow without waiting.
-  const rows = await (lock ? query.for('update') : query).prepare('accounts').execute();
+  const values: Record<string, unknown> = {
+    distributorId: tenant.distributorId,
+    orgId: tenant.orgId,
+  };
+  unique.forEach((id, i) => {
+    values[`id${i}`] = id;
+  });
+  const rows = rowsOf<AccountRow>(await accountsStatement(tenant.orgKind, unique.length, lock)(tx, values));
   const map = new Map(rows.map((r) => [r.id, r]));
   for (const id of unique) {
     if (!map.has(id))
       throw new ApiError('not_found', `Account ${id} not found`, { [field]: 'No such account' });
   }
   return map;
+}
+
+/**
+ * The accounts statement compiled once per (tenant kind, number of ids, lock), with the tenant's
+ * visibility rule (`tenantScope`) over placeholders; run prepared (one message, which the
+ * statements sent after it may follow without waiting).
+ */
+const accountStatements = new Map<string, ReturnType<typeof compileStatement>>();
+function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: boolean) {
+  const cacheKey = `${orgKind}:${count}:${lock}`;
+  let statement = accountStatements.get(cacheKey);
+  if (!statement) {
+    const scope = tenantScope(accounts, {
+      distributorId: sql.placeholder('distributorId'),
+      orgId: sql.placeholder('orgId'),
+      orgKind,
+    } as unknown as Tenant);
+    const ids = sql.join(
+      Array.from({ length: count }, (_, i) => sql`${sql.placeholder(`id${i}`)}`),
+      sql`, `,
+    );
+    statement = compileStatement(
+      sql`select id, distributor_id as "distributorId", reseller_id as "resellerId", org_id as "orgId",
+          issuer_org_id as "issuerOrgId", parent_account_id as "parentAccountId", name, currency,
+          balance::text as balance
+        from accounts where ${scope} and id in (${ids}) order by id${lock ? sql` for update` : sql``}`,
+    );
+    accountStatements.set(cacheKey, statement);
+  }
+  return statement;
 }
 
 /** Money may be moved on an account by its seller (the issuer) or by the marketplace's distributor. */

@@ -1,13 +1,13 @@
 import { type Database, idempotencyKeys, type Tenant, type Transaction, withTenant } from '@cascade/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { ownColumns } from '../tenancy';
 import { flushDeferredWrites, openDeferredWrites } from './deferred';
 
-import { executePrepared } from './prepared';
+import { compileStatement } from './prepared';
 
 export { type DeferredWrites, deferredWrites, writeTogether } from './deferred';
-export { executePrepared } from './prepared';
+export { compileStatement, executePrepared } from './prepared';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const KEY = /^[A-Za-z0-9._:-]{8,200}$/;
@@ -45,6 +45,27 @@ export async function requestHash(method: string, path: string, body: unknown): 
   const data = new TextEncoder().encode(`${method} ${path}\n${canonicalJson(body)}`);
   const digest = await crypto.subtle.digest('SHA-256', data);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// Compiled once, run prepared: every money-moving request sends these two, pipelined.
+const lockKey = compileStatement(
+  sql`select pg_try_advisory_xact_lock(hashtext(${sql.placeholder('orgId')}), hashtext(${sql.placeholder('key')})) as locked`,
+);
+const readKey = compileStatement(
+  sql`select request_hash as "requestHash", request_method as "requestMethod", request_path as "requestPath",
+      status, response_status as "responseStatus", response_body as "responseBody"
+    from idempotency_keys
+    where distributor_id = ${sql.placeholder('distributorId')} and org_id = ${sql.placeholder('orgId')}
+      and key = ${sql.placeholder('key')}
+    limit 1`,
+);
+interface StoredKey {
+  requestHash: string;
+  requestMethod: string;
+  requestPath: string;
+  status: string;
+  responseStatus: number | null;
+  responseBody: unknown;
 }
 
 export interface StoredResponse {
@@ -86,25 +107,9 @@ export function createIdempotency() {
       return await withTenant(req.db, req.tenant, async (tx) => {
         // Pipelined (one round trip), still two statements: the key is read by the statement
         // after the lock's, whose snapshot is taken once the lock is held.
-        const [lock, [existing]] = await Promise.all([
-          executePrepared(
-            tx,
-            sql`select pg_try_advisory_xact_lock(hashtext(${req.tenant.orgId}), hashtext(${req.key})) as locked`,
-          ),
-          tx
-            .select()
-            .from(idempotencyKeys)
-            .where(
-              and(
-                eq(idempotencyKeys.distributorId, req.tenant.distributorId),
-                eq(idempotencyKeys.orgId, req.tenant.orgId),
-                eq(idempotencyKeys.key, req.key),
-              ),
-            )
-            .limit(1)
-            .prepare('idempotency_key')
-            .execute(),
-        ]);
+        const values = { distributorId: req.tenant.distributorId, orgId: req.tenant.orgId, key: req.key };
+        const [lock, found] = await Promise.all([lockKey(tx, values), readKey(tx, values)]);
+        const existing = rowsOf<StoredKey>(found)[0];
         if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress();
         if (existing) {
           if (

@@ -18,3 +18,17 @@ export function executePrepared(tx: Transaction, query: SQL): Promise<unknown> {
   const { session } = tx as unknown as { session: PgSession };
   return session.prepareQuery(dialect.sqlToQuery(query), undefined, 'hot', false).execute();
 }
+
+/**
+ * A hot statement compiled once (its text and parameter slots, `sql.placeholder(name)`), then run
+ * prepared in any transaction with `values`: no query building per request. Raw rows.
+ */
+export function compileStatement(
+  query: SQL,
+): (tx: Transaction, values: Record<string, unknown>) => Promise<unknown> {
+  const compiled = dialect.sqlToQuery(query);
+  return (tx, values) => {
+    const { session } = tx as unknown as { session: PgSession };
+    return session.prepareQuery(compiled, undefined, 'hot', false).execute(values);
+  };
+}
