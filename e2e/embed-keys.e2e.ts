@@ -98,7 +98,8 @@ describe('storefront Embedding (API keys)', () => {
     expect(secret).toMatch(/^ck_[a-z0-9]{12}\.[A-Za-z0-9_-]{43}$/);
     const prefix = secret.split('.')[0] ?? '';
     expect(await secretDialog.textContent()).toMatch(/only time .* shown/);
-    await page.getByTestId('embed-copy').click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('embed-copy');
+    await page.keyboard.press('Enter');
     await expect.poll(() => secretDialog.textContent()).toContain('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await screenshot(page, 'embed-keys-secret-once');
@@ -136,6 +137,10 @@ describe('storefront Embedding (API keys)', () => {
     await row.getByTestId('key-revoke').click();
     const confirm = page.getByTestId('embed-revoke-dialog');
     await confirm.getByText('stops working at once').waitFor();
+    // The safe choice has the focus: Enter there would cancel, not revoke.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('embed-revoke-cancel');
     expect(await confirm.textContent()).toContain(prefix);
     await screenshot(page, 'embed-keys-revoke-confirm');
     await page.getByTestId('embed-revoke-confirm').click();
@@ -164,6 +169,15 @@ describe('storefront Embedding (API keys)', () => {
       'Embedding',
     ]);
     await page.getByTestId('embed-empty').waitFor();
+    // By keyboard: Enter opens the form with the cursor in Name, Escape closes it, nothing made.
+    await page.getByTestId('embed-create').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('embed-create-dialog').getByLabel('Name').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+    await page.keyboard.type('Half-typed');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('embed-create-dialog').getByLabel('Name').count()).toBe(0);
+    expect(await page.getByTestId('embed-empty').count()).toBe(1);
     // A distributor's pages show Billing only (Customer Charges is a Standard reseller's).
     const code = (await page.getByTestId('embed-howto').textContent()) ?? '';
     expect(code).toContain("widgets: ['billing']");
