@@ -5,7 +5,9 @@
  *   2. 8 concurrent clients on one hot account: rate, errors, and the lost-update check (the stored
  *      balance and every invoice equal what billing-core derives from the stored documents, and
  *      the number of payments equals the number of 201s).
- * Each payment of 10.00 settles exactly one open invoice of 10.00. One JSON line per figure.
+ * Each payment of 10.00 settles exactly one open invoice of 10.00. One JSON line per figure, each
+ * with figures that move little with the machine's load beside the rate and p99: SQL statements
+ * and round trips to PostgreSQL per payment, and Node CPU ms per payment (server + load clients).
  * Traffic goes to 127.0.0.1 only; every phase stops after BENCH_SECONDS (default 8).
  *   pnpm exec tsx packages/api/src/modules/ledger/bench.ts
  */
