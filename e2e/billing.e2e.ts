@@ -44,6 +44,26 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
+/**
+ * A modal dialog as the user sees it: the viewport (a full-page shot would show the backdrop, which
+ * covers the viewport, as a band across the page).
+ */
+async function dialogShot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** The statement names its documents by number (`prefix…`), never by internal id. */
+async function expectStatementByNumber(page: Page, prefix: string): Promise<void> {
+  const docs = await page.getByTestId('statement').locator('tbody td.cx-balance__doc').allTextContents();
+  expect(docs.length).toBeGreaterThan(0);
+  expect(
+    docs.some((d) => d.startsWith(prefix)),
+    docs.join(', '),
+  ).toBe(true);
+  expect(docs.filter((d) => /^(inv|pay|refund|tr)-/.test(d))).toEqual([]);
+}
+
 /** Signs in and opens Billing from the user's own menu, as the seed describes. */
 async function openBilling(page: Page, who: DemoUser): Promise<void> {
   await signInAs(page, `${product.baseUrl}/sign-in`, who);
@@ -118,6 +138,7 @@ describe('Billing', () => {
     await page.getByTestId('balance-account-acc-reseller-standard').waitFor();
     await page.getByTestId('statement-show').click();
     await page.getByTestId('statement').waitFor();
+    await expectStatementByNumber(page, 'DST-');
     await screenshot(page, 'billing-distributor-client-statement');
     // The distributor starts on what it issued.
     expect(await page.getByTestId('direction-issued').getAttribute('aria-pressed')).toBe('true');
@@ -172,7 +193,7 @@ describe('Billing', () => {
     // Cancel it (unpaid): confirmed first; afterwards the page says why it cannot be canceled again.
     await page.getByTestId('invoice-cancel').click();
     await page.getByTestId('cancel-dialog').waitFor();
-    await screenshot(page, 'billing-distributor-cancel-confirm');
+    await dialogShot(page, 'billing-distributor-cancel-confirm');
     await page.getByTestId('cancel-confirm').click();
     await expect.poll(() => page.getByTestId('invoice-state').textContent()).toBe('Canceled');
     expect(await page.getByTestId('cancel-refusal').textContent()).toMatch(/already canceled/);
@@ -200,6 +221,7 @@ describe('Billing', () => {
     await page.getByTestId('statement-to').fill('2026-11-30');
     await page.getByTestId('statement-show').click();
     await page.getByTestId('statement').waitFor();
+    await expectStatementByNumber(page, 'DST-');
     await screenshot(page, 'billing-reseller-statement');
     const [statementPdf] = await Promise.all([
       page.waitForEvent('download'),
@@ -208,6 +230,7 @@ describe('Billing', () => {
     await checkPdf(statementPdf, 'billing-reseller-statement', [
       'STATEMENT OF ACCOUNT',
       'Standard IT Partners',
+      'DST-',
     ]);
 
     // Received (from the distributor), then Issued (to its customers).
@@ -235,13 +258,14 @@ describe('Billing', () => {
     await page.getByTestId('link-dialog').waitFor();
     const source = page.locator('[data-testid^="link-source-"]').filter({ hasText: 'E2E-LINK' });
     await source.locator('input').check();
-    await screenshot(page, 'billing-reseller-link');
+    await dialogShot(page, 'billing-reseller-link');
     await page.getByTestId('link-submit').click();
     await expect.poll(() => page.getByTestId('invoice-notice').textContent()).toMatch(/Linked/);
-    await page
-      .getByTestId('invoice-links')
-      .getByText((pay.body as { id: string }).id)
-      .waitFor();
+    // The payment is named by its reference, not its id.
+    await page.getByTestId('invoice-links').getByText('E2E-LINK').waitFor();
+    expect(await page.getByTestId('invoice-links').textContent()).not.toContain(
+      (pay.body as { id: string }).id,
+    );
 
     // A credit note for one item: the remainder shown, an impossible quantity refused beside the field.
     const before = (await page.getByTestId('invoice-creditable').textContent()) ?? '';
@@ -253,7 +277,7 @@ describe('Billing', () => {
     await page.getByTestId('credit-line-1-quantity').fill('100000');
     await page.getByTestId('credit-submit').click();
     await page.locator('#cx-credit-line-1-error').waitFor();
-    await screenshot(page, 'billing-reseller-credit-note-error');
+    await dialogShot(page, 'billing-reseller-credit-note-error');
     await page.getByTestId('credit-line-1-quantity').fill('1');
     await page.getByTestId('credit-submit').click();
     await expect
@@ -268,6 +292,10 @@ describe('Billing', () => {
     const credits = page.getByTestId('credit-notes');
     await credits.getByTestId('direction-issued').click();
     await gridRows(page, credits);
+    // Each credit note names the invoice it credits by its number.
+    expect(
+      await credits.locator('.ag-row[row-index="0"] [col-id="creditedInvoiceId"]').textContent(),
+    ).toMatch(/^RST-\d+$/);
     await screenshot(page, 'billing-reseller-credit-notes');
     await credits.locator('.ag-row[row-index="0"] .ag-cell').first().click();
     await credits.getByTestId('invoice-detail').waitFor();
@@ -280,13 +308,21 @@ describe('Billing', () => {
     await page.getByTestId('balance-account-acc-customer-acme').waitFor();
     await page.getByTestId('statement-show').click();
     await page.getByTestId('statement').waitFor();
+    await expectStatementByNumber(page, 'RST-');
     expect(await page.getByTestId('direction-issued').count()).toBe(0);
     expect(await page.getByTestId('invoice-new').count()).toBe(0);
     await gridRows(page);
+    // The customer reads its seller's name (not its id) in the list and on the invoice.
+    expect(await page.locator('.ag-row[row-index="0"] [col-id="issuerOrgId"]').textContent()).toBe(
+      'Standard IT Partners',
+    );
     await screenshot(page, 'billing-customer');
     await page.locator('.ag-row[row-index="0"] .ag-cell').first().click();
     await page.getByTestId('invoice-detail').waitFor();
     const title = (await page.getByTestId('invoice-title').textContent()) ?? '';
+    expect(await page.getByTestId('invoice-detail').textContent()).toMatch(
+      /from Standard IT Partners to Acme Corporation · account Acme Corporation/,
+    );
     for (const action of ['invoice-issue', 'invoice-cancel', 'invoice-link', 'invoice-credit']) {
       expect(await page.getByTestId(action).count(), action).toBe(0);
     }
@@ -305,6 +341,12 @@ describe('Billing', () => {
       .toBe('true');
     await page.getByTestId('credit-notes').waitFor();
     await gridRows(page, page.getByTestId('credit-notes'));
+    expect(
+      await page
+        .getByTestId('credit-notes')
+        .locator('.ag-row[row-index="0"] [col-id="creditedInvoiceId"]')
+        .textContent(),
+    ).toMatch(/^RST-\d+$/);
     await screenshot(page, 'billing-customer-credit-notes');
   });
 

@@ -30,7 +30,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
     // The API sorts by total and amount due; Amount and Tax follow the total's order anyway.
     sortable: field === 'total' || field === 'amountDue',
     flex: 1,
-    minWidth: 104,
+    minWidth: 96,
     valueFormatter: (p) => (p.data ? money(p.data[field], p.data.currency, loc) : ''),
   });
   const cols: ColDef<InvoiceRow>[] = [
@@ -40,7 +40,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       headerName: 'Number',
       sortable: true,
       flex: 1,
-      minWidth: 120,
+      minWidth: 134,
       valueFormatter: (p) => (p.data ? numberText(p.data) : ''),
       cellClass: 'cx-inv-number',
     },
@@ -50,7 +50,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       headerName: 'Date',
       sortable: true,
       flex: 1,
-      minWidth: 118,
+      minWidth: 128,
       valueFormatter: (p) => day(p.value, loc),
     },
   ];
@@ -81,7 +81,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       headerName: 'Type',
       sortable: true,
       flex: 1,
-      minWidth: 104,
+      minWidth: 112,
       valueFormatter: (p) => (p.value ? label(p.value) : ''),
     });
   if (options.fixedType === 'CREDIT')
@@ -90,7 +90,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'creditedInvoiceId',
       headerName: 'Credits invoice',
       flex: 1,
-      minWidth: 120,
+      minWidth: 146,
       valueFormatter: (p) => (p.data ? (p.data.creditedInvoiceNumber ?? p.data.creditedInvoiceId ?? '') : ''),
     });
   cols.push({
@@ -99,7 +99,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
     headerName: 'Status',
     sortable: true,
     flex: 1,
-    minWidth: 104,
+    minWidth: 118,
     cellRenderer: (p: { data?: InvoiceRow }) => {
       if (!p.data) return '';
       const s = stateOf(p.data);
