@@ -26,6 +26,8 @@ async function menuOf(page: Page): Promise<string[]> {
 }
 
 const PROFILE_MENU = ['My profile > My Account', 'My profile > My Account > Billing'];
+/** An ADMIN of a reseller also manages embedding's API keys (issue 8). */
+const ADMIN_PROFILE_MENU = [...PROFILE_MENU, 'My profile > My Account > Embedding'];
 
 describe('storefront', () => {
   it('lists the demo users grouped by organization, usable with the keyboard', async () => {
@@ -52,7 +54,7 @@ describe('storefront', () => {
       (u) => u.orgKind === 'DISTRIBUTOR' && u.roles.includes('ADMIN'),
     );
     await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
-    expect(await menuOf(page)).toEqual(['Main menu > Billing']);
+    expect(await menuOf(page)).toEqual(['Main menu > Billing', 'Main menu > Embedding']);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/billing');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Billing');
     expect(await page.getByTestId('org-name').first().textContent()).toBe(user.orgName);
@@ -68,7 +70,7 @@ describe('storefront', () => {
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'STANDARD' && u.roles.includes('ADMIN'),
     );
     await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
-    expect(await menuOf(page)).toEqual(['Main > Customer Charges', ...PROFILE_MENU]);
+    expect(await menuOf(page)).toEqual(['Main > Customer Charges', ...ADMIN_PROFILE_MENU]);
 
     await page.locator('a[data-route="my-account"]').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('My Account');
@@ -116,7 +118,7 @@ describe('storefront', () => {
       (u) => u.orgKind === 'RESELLER' && u.resellerTier === 'LIGHT',
     );
     await signInAs(page, `${harness.product.baseUrl}/sign-in`, user);
-    expect(await menuOf(page)).toEqual(PROFILE_MENU);
+    expect(await menuOf(page)).toEqual(user.roles.includes('ADMIN') ? ADMIN_PROFILE_MENU : PROFILE_MENU);
     expect(await page.getByTestId('org-kind').first().textContent()).toBe('Partner · Light');
   });
 
