@@ -29,7 +29,7 @@ export function parseOriginList(text: string): ParsedOrigins {
     const value = raw.trim();
     if (!value) return;
     const line = index + 1;
-    const problem = checkOrigin(value) ?? wildcardProblem(value);
+    const problem = checkOrigin(value);
     if (problem) {
       errors.push({ line, value, message: problem });
     } else if (seen.has(value)) {
@@ -78,8 +78,4 @@ export function originFieldErrors(
  * The API's rule lets `https://*.example.com` through (a URL host may hold `*`); it can never
  * equal a browser's Origin, so such a line would silently match nothing: refuse it here.
  */
-function wildcardProblem(value: string): string | null {
-  return value.includes('*') ? 'wildcards match nothing: list each origin exactly' : null;
-}
-
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -84,6 +84,9 @@ describe('API keys', () => {
       expect(res.status).toBe(403);
       expect((await api.call('DELETE', `/api/v1/embed/keys/${key.key.id}`, { token })).status).toBe(403);
     }
+    // A customer's ADMIN has no site to embed in: keys are for sellers.
+    const customer = await api.token(FIXTURE.customerA, ['ADMIN']);
+    expect((await api.call('GET', '/api/v1/embed/keys', { token: customer })).status).toBe(403);
     // Another organization's ADMIN, even the distributor above it, neither sees nor revokes it.
     const other = await api.token(FIXTURE.distributor, ['ADMIN']);
     const list = await api.call('GET', '/api/v1/embed/keys', { token: other });

@@ -29,7 +29,8 @@ export { embedCors } from './cors';
 export { EMBED_ROUTES, widgetsOfRoute } from './scope';
 
 const TAG = ['embed'];
-const ADMIN_ONLY = { roles: ['ADMIN'] } as const;
+/** Keys belong to the sites of sellers (SPEC: a distributor's or reseller's web site), kept by their ADMIN. */
+const ADMIN_ONLY = { roles: ['ADMIN'], orgKinds: ['DISTRIBUTOR', 'RESELLER'] } as const;
 
 /** How long an embed token lives unless the portal asks for less (or, up to 15 minutes, more). */
 export const EMBED_TOKEN_TTL_SECONDS = 300;

@@ -63,6 +63,7 @@ describe('checkOrigin', () => {
     expect(checkOrigin('https://user:pw@portal.example.com')).toMatch(/exactly/);
     expect(checkOrigin('https://PORTAL.example.com')).toMatch(/did you mean https:\/\/portal.example.com/);
     expect(checkOrigin('*')).toMatch(/origin/);
+    expect(checkOrigin('https://*.example.com')).toMatch(/wildcards/);
     expect(checkOrigin('null')).toMatch(/origin/);
     expect(checkOrigin('javascript:alert(1)')).toMatch(/https/);
   });
