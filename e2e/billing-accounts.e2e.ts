@@ -4,9 +4,11 @@
 // create and edit a billing profile paying with it, create and edit a subscription (region →
 // state/province list). A bad value shows the API's error beside its field; a USER is offered no
 // write action at all.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoUser, demoUsers, launchChromium, screenshot, signInAs } from './support/browser';
+import { ARTIFACTS, type DemoUser, demoUsers, launchChromium, screenshot, signInAs } from './support/browser';
 import { type RunningProduct, startProduct } from './support/server';
 
 let product: RunningProduct;
@@ -37,7 +39,7 @@ function user(id: string): DemoUser {
 }
 
 async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   return context.newPage();
 }
 
@@ -68,6 +70,25 @@ function row(page: Page, grid: string, text: string): Locator {
 }
 
 /** The error shown beside a form field (FieldError under the labelled control). */
+/** A modal dialog as the user sees it: the viewport, which its backdrop covers. */
+async function dialogShot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** At 1280 px the grid's names are shown whole (the columns share the width, text wraps; none is cut). */
+async function expectNamesWhole(page: Page, grid: string): Promise<void> {
+  const cut = await page
+    .getByTestId(grid)
+    .locator('.ag-row [col-id="name"]')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+        .map((e) => e.textContent),
+    );
+  expect(cut).toEqual([]);
+}
+
 function fieldError(dialog: Locator, name: string): Locator {
   return dialog.locator(`[data-field="${name}"] .cx-field-error`);
 }
@@ -112,7 +133,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     await expect.poll(() => fieldError(dialog, 'last4').textContent()).toMatch(/full card or account number/);
     await dialog.locator('input[name="last4"]').fill(last4);
     await expect.poll(() => dialog.getByTestId('payment-method-preview').textContent()).toBe(card);
-    if (tag === 'distributor') await screenshot(page, 'billing-accounts-distributor-payment-method-form');
+    if (tag === 'distributor') await dialogShot(page, 'billing-accounts-distributor-payment-method-form');
     await dialog.getByTestId('payment-method-save').click();
     await dialog.waitFor({ state: 'hidden' });
     await row(page, 'payment-methods-grid', card).waitFor();
@@ -131,7 +152,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     await expect
       .poll(() => confirm.getByTestId('payment-method-remove-error').textContent())
       .toMatch(/default/);
-    if (tag === 'distributor') await screenshot(page, 'billing-accounts-distributor-remove-refused');
+    if (tag === 'distributor') await dialogShot(page, 'billing-accounts-distributor-remove-refused');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     dialog = await addCard('9090', 'MASTERCARD');
     await dialog.getByTestId('payment-method-save').click();
@@ -167,7 +188,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     await profile.locator('select[name="paymentMethodId"]').selectOption(pmValue ?? '');
     await profile.getByTestId('billing-profile-save').click();
     await expect.poll(() => fieldError(profile, 'contactEmail').textContent()).toMatch(/e-mail address/);
-    if (tag === 'distributor') await screenshot(page, 'billing-accounts-distributor-billing-profile-form');
+    if (tag === 'distributor') await dialogShot(page, 'billing-accounts-distributor-billing-profile-form');
     await profile.locator('input[name="contactEmail"]').fill(`ap@${tag}.example`);
     await profile.getByTestId('billing-profile-save').click();
     await profile.waitFor({ state: 'hidden' });
@@ -179,6 +200,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     await profile.getByTestId('billing-profile-save').click();
     await profile.waitFor({ state: 'hidden' });
     await expect.poll(() => profileRow.locator('[col-id="address"]').textContent()).toMatch(/Brooklyn/);
+    await expectNamesWhole(page, 'billing-profiles-grid');
     await screenshot(page, `billing-accounts-${tag}-billing-profiles`);
 
     // --- Subscriptions: create with region → state, then edit -----------------------------------------
@@ -199,7 +221,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
       .locator('select[name="billingProfileId"] option', { hasText: profileName })
       .getAttribute('value');
     await sub.locator('select[name="billingProfileId"]').selectOption(bpValue ?? '');
-    if (tag === 'distributor') await screenshot(page, 'billing-accounts-distributor-subscription-form');
+    if (tag === 'distributor') await dialogShot(page, 'billing-accounts-distributor-subscription-form');
     await sub.getByTestId('subscription-save').click();
     await sub.waitFor({ state: 'hidden' });
     const subRow = row(page, 'subscriptions-grid', subName);
@@ -238,9 +260,10 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     await line.locator('input').fill('12');
     await line.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => line.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-    await screenshot(page, `billing-accounts-${tag}-subscription-lines`);
+    await dialogShot(page, `billing-accounts-${tag}-subscription-lines`);
     await sub.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => edited.locator('[col-id="lineCount"]').textContent()).toBe('1');
+    await expectNamesWhole(page, 'subscriptions-grid');
     await screenshot(page, `billing-accounts-${tag}-subscriptions`);
   });
 

@@ -90,7 +90,7 @@ export function invoiceColumns(options: ColumnOptions): ColDef<InvoiceRow>[] {
       field: 'creditedInvoiceId',
       headerName: 'Credits invoice',
       flex: 1,
-      minWidth: 146,
+      minWidth: 160,
       valueFormatter: (p) => (p.data ? (p.data.creditedInvoiceNumber ?? p.data.creditedInvoiceId ?? '') : ''),
     });
   cols.push({
