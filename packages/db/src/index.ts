@@ -1,4 +1,5 @@
 export * from './client';
+export * from './prepared';
 export * from './schema';
 export * from './tenancy';
 export * from './testing';

@@ -1,6 +1,7 @@
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from './client';
+import { executePrepared } from './prepared';
 import { type OrgKind, organizations } from './schema/organizations';
 
 /** Who is asking: the organization a request or job acts for. */
@@ -29,8 +30,10 @@ export async function loadTenant(db: Queryable, orgId: string): Promise<Tenant |
  */
 export function withTenant<T>(db: Database, tenant: Tenant, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    // One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE` (as PostgREST does it).
-    await tx.execute(
+    // One statement, prepared so it costs one round trip: `set_config('role', …, true)` is
+    // `SET LOCAL ROLE` (as PostgREST does it).
+    await executePrepared(
+      tx,
       sql`select set_config('app.distributor_id', ${tenant.distributorId}, true), set_config('app.org_id', ${tenant.orgId}, true), set_config('app.org_kind', ${tenant.orgKind}, true), set_config('role', 'cascade_app', true)`,
     );
     return fn(tx);

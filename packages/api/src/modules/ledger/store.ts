@@ -29,10 +29,19 @@ import {
   type LedgerResult,
   type LedgerState,
 } from '@cascade/billing-core';
-import { accounts, invoices, queryRows, type Tenant, type Transaction, tenantScope } from '@cascade/db';
+import {
+  accounts,
+  compileStatement,
+  executePrepared,
+  invoices,
+  queryRows,
+  type Tenant,
+  type Transaction,
+  tenantScope,
+} from '@cascade/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
-import { compileStatement, executePrepared, rowsOf, writeTogether } from '../../platform/idempotency';
+import { rowsOf, writeTogether } from '../../platform/idempotency';
 
 export interface AccountRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Transaction } from '@cascade/db';
+import { executePrepared } from '@cascade/db';
 import { type SQL, sql } from 'drizzle-orm';
-import { executePrepared } from './prepared';
 
 /**
  * Writes a request hands to the idempotency layer, sent together with the key's row as ONE statement

@@ -1,13 +1,17 @@
-import { type Database, idempotencyKeys, type Tenant, type Transaction, withTenant } from '@cascade/db';
+import {
+  compileStatement,
+  type Database,
+  idempotencyKeys,
+  type Tenant,
+  type Transaction,
+  withTenant,
+} from '@cascade/db';
 import { sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { ownColumns } from '../tenancy';
 import { flushDeferredWrites, openDeferredWrites } from './deferred';
 
-import { compileStatement } from './prepared';
-
 export { type DeferredWrites, deferredWrites, writeTogether } from './deferred';
-export { compileStatement, executePrepared } from './prepared';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const KEY = /^[A-Za-z0-9._:-]{8,200}$/;

@@ -1,6 +1,6 @@
-import type { Transaction } from '@cascade/db';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
+import type { Transaction } from './client';
 
 const dialect = new PgDialect();
 
