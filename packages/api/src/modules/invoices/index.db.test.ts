@@ -484,7 +484,7 @@ describe('invoice list, detail and links', () => {
       balance: '50.00',
       currency: 'EUR',
       rows: [
-        { id: paymentId, kind: 'PAYMENT', label: 'BANK_TRANSFER REF-1', remaining: '50.00', usable: '50.00' },
+        { id: paymentId, kind: 'PAYMENT', label: 'Bank transfer REF-1', remaining: '50.00', usable: '50.00' },
       ],
     });
     const link = await post(`/api/v1/invoices/${inv}/links`, { sourceId: paymentId, amount: '20.00' });

@@ -349,7 +349,7 @@ const linkSourceSchema = z
   .object({
     id: z.string(),
     kind: z.enum(['PAYMENT', 'CREDIT_INVOICE']),
-    label: z.string().describe('The credit invoice number, or the payment method and reference.'),
+    label: z.string().describe('The credit invoice number, or the payment method (in words) and reference.'),
     date: z.string(),
     amount: z.string(),
     remaining: z.string().describe('What of it is not linked to an invoice yet.'),
@@ -426,7 +426,9 @@ export const invoiceRoutes = [
         }>(
           tx,
           sql`select * from (
-              select p.id, 'PAYMENT' as kind, trim(p.method || ' ' || coalesce(p.reference, '')) as label,
+              select p.id, 'PAYMENT' as kind,
+                trim(coalesce(upper(left(p.method, 1)) || lower(replace(substr(p.method, 2), '_', ' ')) || ' ', '')
+                  || coalesce(p.reference, '')) as label,
                 p.payment_date::text as date, p.amount::text as amount,
                 (select coalesce(sum(a.amount), 0)::text from allocations a
                   where a.distributor_id = p.distributor_id and a.payment_id = p.id) as linked
