@@ -487,7 +487,7 @@ export const subscriptionChangeRoutes = [
               credit: fmt(doc ? doc.amount : new Decimal(0), account.currency),
               creditedRange: r.creditedRange,
             });
-            if (doc && doc.amount.greaterThan(0)) credits.push({ item, doc });
+            if (doc?.amount.greaterThan(0)) credits.push({ item, doc });
           }
         }
         const documents = await issueCredits(prep, credits, 'subscription.disconnection.credit');
