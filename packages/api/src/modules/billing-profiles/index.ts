@@ -5,12 +5,13 @@
  * switches it in one transaction, and the default cannot be unset (make another the default).
  */
 import { billingProfiles, paymentMethods, type Tenant, type Transaction, tenantScope } from '@cascade/db';
-import { and, asc, count, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
+import { countOfAccount, switchDefault } from '../subscriptions/account-defaults';
 import { BILLING_WRITERS, loadAccount } from '../subscriptions/accounts';
 import { findRegion } from '../subscriptions/regions';
 
@@ -160,24 +161,6 @@ async function checkPaymentMethod(tx: Transaction, tenant: Tenant, accountId: st
   }
 }
 
-async function switchDefault(tx: Transaction, distributorId: string, accountId: string, id: string) {
-  await tx
-    .update(billingProfiles)
-    .set({ isDefault: false })
-    .where(
-      and(
-        eq(billingProfiles.distributorId, distributorId),
-        eq(billingProfiles.accountId, accountId),
-        eq(billingProfiles.isDefault, true),
-        ne(billingProfiles.id, id),
-      ),
-    );
-  await tx
-    .update(billingProfiles)
-    .set({ isDefault: true })
-    .where(and(eq(billingProfiles.distributorId, distributorId), eq(billingProfiles.id, id)));
-}
-
 const SORTS = {
   name: billingProfiles.name,
   city: billingProfiles.city,
@@ -262,15 +245,8 @@ export const billingProfileRoutes = [
         if (body.paymentMethodId) {
           await checkPaymentMethod(tx, session.tenant, account.id, body.paymentMethodId);
         }
-        const [existing] = await tx
-          .select({ n: count() })
-          .from(billingProfiles)
-          .where(
-            and(
-              eq(billingProfiles.distributorId, account.owner.distributorId),
-              eq(billingProfiles.accountId, account.id),
-            ),
-          );
+        const key = { distributorId: account.owner.distributorId, accountId: account.id };
+        const existing = await countOfAccount(tx, billingProfiles, key);
         const id = crypto.randomUUID();
         const { accountId: _account, isDefault, ...values } = body;
         await tx.insert(billingProfiles).values({
@@ -281,9 +257,7 @@ export const billingProfileRoutes = [
           paymentMethodId: body.paymentMethodId ?? null,
           isDefault: false,
         });
-        if (isDefault === true || Number(existing?.n ?? 0) === 0) {
-          await switchDefault(tx, account.owner.distributorId, account.id, id);
-        }
+        if (isDefault === true || existing === 0) await switchDefault(tx, billingProfiles, key, id);
         const created = await readOne(tx, session.tenant, id);
         await writeAudit(tx, {
           actor: session,
@@ -343,7 +317,12 @@ export const billingProfileRoutes = [
             );
         }
         if (isDefault === true && !before.isDefault) {
-          await switchDefault(tx, account.owner.distributorId, account.id, params.id);
+          await switchDefault(
+            tx,
+            billingProfiles,
+            { distributorId: account.owner.distributorId, accountId: account.id },
+            params.id,
+          );
         }
         const after = await readOne(tx, session.tenant, params.id);
         const changed = (Object.keys(after) as (keyof BillingProfileOut)[]).filter(

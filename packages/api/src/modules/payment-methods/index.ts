@@ -20,6 +20,7 @@ import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import { today } from '../ledger/command';
+import { countOfAccount, defaultIdOf, switchDefault } from '../subscriptions/account-defaults';
 import { BILLING_WRITERS, loadAccount, lockAccount } from '../subscriptions/accounts';
 import {
   expiredBefore,
@@ -137,24 +138,6 @@ async function readOne(tx: Transaction, session: { tenant: Tenant }, id: string)
 }
 
 /** Makes `id` the only default of its account (the account row is locked by the caller). */
-async function switchDefault(tx: Transaction, distributorId: string, accountId: string, id: string) {
-  await tx
-    .update(paymentMethods)
-    .set({ isDefault: false })
-    .where(
-      and(
-        eq(paymentMethods.distributorId, distributorId),
-        eq(paymentMethods.accountId, accountId),
-        eq(paymentMethods.isDefault, true),
-        ne(paymentMethods.id, id),
-      ),
-    );
-  await tx
-    .update(paymentMethods)
-    .set({ isDefault: true })
-    .where(and(eq(paymentMethods.distributorId, distributorId), eq(paymentMethods.id, id)));
-}
-
 const SORTS = {
   maskedDetails: paymentMethods.maskedDetails,
   kind: paymentMethods.kind,
@@ -236,17 +219,9 @@ export const paymentMethodRoutes = [
         const account = await loadAccount(tx, session.tenant, body.accountId, 'accountId', {
           forUpdate: true,
         });
-        const [existing] = await tx
-          .select({ n: count() })
-          .from(paymentMethods)
-          .where(
-            and(
-              eq(paymentMethods.distributorId, account.owner.distributorId),
-              eq(paymentMethods.accountId, account.id),
-            ),
-          );
+        const key = { distributorId: account.owner.distributorId, accountId: account.id };
         const id = crypto.randomUUID();
-        const makeDefault = body.isDefault === true || Number(existing?.n ?? 0) === 0;
+        const makeDefault = body.isDefault === true || (await countOfAccount(tx, paymentMethods, key)) === 0;
         await tx.insert(paymentMethods).values({
           ...account.owner,
           id,
@@ -258,7 +233,7 @@ export const paymentMethodRoutes = [
           expires: body.expires ?? null,
           isDefault: false,
         });
-        if (makeDefault) await switchDefault(tx, account.owner.distributorId, account.id, id);
+        if (makeDefault) await switchDefault(tx, paymentMethods, key, id);
         const created = await readOne(tx, session, id);
         await writeAudit(tx, {
           actor: session,
@@ -286,18 +261,10 @@ export const paymentMethodRoutes = [
       return withTenant(async (tx) => {
         const before = await readOne(tx, session, params.id);
         const account = await lockAccount(tx, session.tenant, before.accountId);
-        const [previous] = await tx
-          .select({ id: paymentMethods.id })
-          .from(paymentMethods)
-          .where(
-            and(
-              eq(paymentMethods.distributorId, account.owner.distributorId),
-              eq(paymentMethods.accountId, account.id),
-              eq(paymentMethods.isDefault, true),
-            ),
-          );
-        if (previous?.id === params.id) return before;
-        await switchDefault(tx, account.owner.distributorId, account.id, params.id);
+        const key = { distributorId: account.owner.distributorId, accountId: account.id };
+        const previous = await defaultIdOf(tx, paymentMethods, key);
+        if (previous === params.id) return before;
+        await switchDefault(tx, paymentMethods, key, params.id);
         const after = await readOne(tx, session, params.id);
         await writeAudit(tx, {
           actor: session,
@@ -305,7 +272,7 @@ export const paymentMethodRoutes = [
           action: 'payment-method.set-default',
           entityType: 'payment-method',
           entityId: params.id,
-          old: { isDefault: false, previousDefaultId: previous?.id ?? null },
+          old: { isDefault: false, previousDefaultId: previous },
           new: { isDefault: true },
           requestId,
         });

@@ -20,13 +20,14 @@ import {
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { and, asc, count, desc, eq, ilike, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import { today } from '../ledger/command';
+import { countOfAccount, defaultIdOf, switchDefault } from './account-defaults';
 import { type AccountRef, BILLING_WRITERS, loadAccount } from './accounts';
 import { checkRegionState, REGIONS } from './regions';
 
@@ -227,44 +228,6 @@ async function checkBillingProfile(tx: Transaction, tenant: Tenant, accountId: s
       billingProfileId: 'Choose a billing profile of this subscription’s account',
     });
   }
-}
-
-async function defaultProfileOf(tx: Transaction, account: AccountRef): Promise<string | null> {
-  const [bp] = await tx
-    .select({ id: billingProfiles.id })
-    .from(billingProfiles)
-    .where(
-      and(
-        eq(billingProfiles.distributorId, account.owner.distributorId),
-        eq(billingProfiles.accountId, account.id),
-        eq(billingProfiles.isDefault, true),
-      ),
-    )
-    .limit(1);
-  return bp?.id ?? null;
-}
-
-async function switchDefault(
-  tx: Transaction,
-  distributorId: string,
-  accountId: string,
-  subscriptionId: string,
-) {
-  await tx
-    .update(subscriptions)
-    .set({ isDefault: false })
-    .where(
-      and(
-        eq(subscriptions.distributorId, distributorId),
-        eq(subscriptions.accountId, accountId),
-        eq(subscriptions.isDefault, true),
-        ne(subscriptions.id, subscriptionId),
-      ),
-    );
-  await tx
-    .update(subscriptions)
-    .set({ isDefault: true })
-    .where(and(eq(subscriptions.distributorId, distributorId), eq(subscriptions.id, subscriptionId)));
 }
 
 /**
@@ -482,17 +445,10 @@ export const subscriptionRoutes = [
           forUpdate: true,
         });
         let profileId = body.billingProfileId ?? null;
+        const key = { distributorId: account.owner.distributorId, accountId: account.id };
         if (profileId) await checkBillingProfile(tx, session.tenant, account.id, profileId);
-        else if (body.billingProfileId === undefined) profileId = await defaultProfileOf(tx, account);
-        const [existing] = await tx
-          .select({ n: count() })
-          .from(subscriptions)
-          .where(
-            and(
-              eq(subscriptions.distributorId, account.owner.distributorId),
-              eq(subscriptions.accountId, account.id),
-            ),
-          );
+        else if (body.billingProfileId === undefined) profileId = await defaultIdOf(tx, billingProfiles, key);
+        const existing = await countOfAccount(tx, subscriptions, key);
         const subscriptionId = crypto.randomUUID();
         const start = body.startDate ?? today();
         await tx.insert(subscriptions).values({
@@ -508,8 +464,8 @@ export const subscriptionRoutes = [
           orderDate: [today(), start].sort()[0]!,
           startDate: start,
         });
-        if (body.isDefault === true || Number(existing?.n ?? 0) === 0) {
-          await switchDefault(tx, account.owner.distributorId, account.id, subscriptionId);
+        if (body.isDefault === true || existing === 0) {
+          await switchDefault(tx, subscriptions, key, subscriptionId);
         }
         const created = await readOne(tx, session.tenant, subscriptionId);
         await writeAudit(tx, {
@@ -580,7 +536,12 @@ export const subscriptionRoutes = [
             );
         }
         if (isDefault === true && !before.isDefault) {
-          await switchDefault(tx, account.owner.distributorId, account.id, params.id);
+          await switchDefault(
+            tx,
+            subscriptions,
+            { distributorId: account.owner.distributorId, accountId: account.id },
+            params.id,
+          );
         }
         const after = await readOne(tx, session.tenant, params.id);
         const changed = (Object.keys(after) as (keyof SubscriptionOut)[]).filter(
