@@ -6,46 +6,23 @@
 // write action at all.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, type DemoUser, demoUsers, launchChromium, screenshot, signInAs } from './support/browser';
-import { type RunningProduct, startProduct } from './support/server';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, type DemoUser, screenshot, signInAs } from './support/browser';
+import { useBrowserHarness } from './support/harness';
 
-let product: RunningProduct;
-let browser: Browser;
-let users: DemoUser[];
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-  users = await demoUsers(product.baseUrl);
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
+const harness = useBrowserHarness({ viewport: { width: 1280, height: 900 } });
+const newPage = (): Promise<Page> => harness.newPage();
 
 function user(id: string): DemoUser {
-  const found = users.find((u) => u.id === id);
-  if (!found) throw new Error(`No demo user ${id}; demo users: ${users.map((u) => u.id).join(', ')}`);
+  const found = harness.users.find((u) => u.id === id);
+  if (!found) throw new Error(`No demo user ${id}; demo users: ${harness.users.map((u) => u.id).join(', ')}`);
   return found;
-}
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  return context.newPage();
 }
 
 /** Signs in and opens Billing from the user's own menu, as seed 000 describes. */
 async function openBilling(page: Page, who: DemoUser): Promise<void> {
-  await signInAs(page, `${product.baseUrl}/sign-in`, who);
+  await signInAs(page, `${harness.product.baseUrl}/sign-in`, who);
   if (who.orgKind === 'DISTRIBUTOR') {
     await page.locator('a[data-route="distributor-billing"]').click(); // Main menu → Billing
     await expect.poll(() => new URL(page.url()).pathname).toBe('/billing');

@@ -5,43 +5,20 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, type DemoUser, demoUsers, launchChromium, screenshot, signInAs } from './support/browser';
-import { type RunningProduct, startProduct } from './support/server';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, type DemoUser, screenshot, signInAs } from './support/browser';
+import { useBrowserHarness } from './support/harness';
 
 const run = promisify(execFile);
 
-let product: RunningProduct;
-let browser: Browser;
-let users: DemoUser[];
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-  users = await demoUsers(product.baseUrl);
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
+const harness = useBrowserHarness({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+const newPage = (): Promise<Page> => harness.newPage();
 
 function user(id: string): DemoUser {
-  const found = users.find((u) => u.id === id);
-  if (!found) throw new Error(`No demo user ${id}; demo users: ${users.map((u) => u.id).join(', ')}`);
+  const found = harness.users.find((u) => u.id === id);
+  if (!found) throw new Error(`No demo user ${id}; demo users: ${harness.users.map((u) => u.id).join(', ')}`);
   return found;
-}
-
-async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  return context.newPage();
 }
 
 /**
@@ -66,7 +43,7 @@ async function expectStatementByNumber(page: Page, prefix: string): Promise<void
 
 /** Signs in and opens Billing from the user's own menu, as the seed describes. */
 async function openBilling(page: Page, who: DemoUser): Promise<void> {
-  await signInAs(page, `${product.baseUrl}/sign-in`, who);
+  await signInAs(page, `${harness.product.baseUrl}/sign-in`, who);
   if (who.orgKind === 'DISTRIBUTOR') {
     // Main menu → Billing
     await page.locator('a[data-route="distributor-billing"]').click();
@@ -108,14 +85,14 @@ async function checkPdf(download: Download, name: string, expected: string[]) {
 }
 
 async function apiAs(who: DemoUser) {
-  const res = await fetch(`${product.baseUrl}/api/v1/auth/demo-sign-in`, {
+  const res = await fetch(`${harness.product.baseUrl}/api/v1/auth/demo-sign-in`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ userId: who.id }),
   });
   const { token } = (await res.json()) as { token: string };
   return async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${product.baseUrl}/api${path}`, {
+    const r = await fetch(`${harness.product.baseUrl}/api${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
