@@ -407,210 +407,484 @@ function listRoute(kind: EventKind, suffix: string, summary: string) {
   });
 }
 
-export const subscriptionChangeRoutes = [
-  defineRoute({
+/**
+ * A change to one subscription (SPEC §5): POST /api/v1/subscriptions/:id/<suffix>, for the money
+ * roles, answering 201 with the event and the documents it issued. `run` gets the subscription,
+ * its account, lines and billed items (`prepare`) inside the request's tenant transaction.
+ */
+function eventRoute<B extends z.ZodType>(spec: {
+  suffix: string;
+  summary: string;
+  description: string;
+  body: B;
+  run(
+    tx: Transaction,
+    prep: Prepared,
+    body: z.output<B>,
+    session: Session,
+  ): Promise<z.input<typeof outcomeSchema>>;
+}) {
+  return defineRoute({
     method: 'POST',
-    path: '/api/v1/subscriptions/:id/disconnection',
+    path: `/api/v1/subscriptions/:id/${spec.suffix}`,
+    summary: spec.summary,
+    description: spec.description,
+    tags: ['subscription-changes'],
+    auth: writers,
+    moneyMoving: true,
+    status: 201,
+    request: { params, body: spec.body },
+    response: outcomeSchema,
+    async handler({ session, params: p, body, withTenant, requestId, config }) {
+      return withTenant(async (tx) => {
+        const prep = await prepare(tx, { session, requestId, id: p.id, taxServiceConfig: config });
+        return spec.run(tx, prep, body as z.output<B>, session);
+      });
+    },
+  });
+}
+
+export const subscriptionChangeRoutes = [
+  eventRoute({
+    suffix: 'disconnection',
     summary: 'Disconnect a subscription (or one line) on a date, crediting the unused rest',
     description:
       "The disconnection day is still used. The credit for the paid days after it follows each line's credit rule (EXACT / NODC) and prorata rule (DAILY / FULL_MONTH) with the options Generate Full Month Charge Even After Disconnection of NODC and Exact Disconnection Credit on Ad Hoc Price Change; it is a credit invoice linked to the invoice that billed those days. Billing runs bill nothing after the disconnection day. A date before a later period that is already billed is refused (422).",
-    tags: ['subscription-changes'],
-    auth: writers,
-    moneyMoving: true,
-    status: 201,
-    request: { params, body: disconnectionBody },
-    response: outcomeSchema,
-    async handler({ session, params: p, body, withTenant, requestId, config }) {
-      return withTenant(async (tx) => {
-        const prep = await prepare(tx, { session, requestId, id: p.id, taxServiceConfig: config });
-        const { sub, account, ctx } = prep;
-        const options = ctx.stored.options;
-        if (sub.state === 'DISCONNECTED')
-          throw unprocessable(`Subscription ${sub.id} is already disconnected`, 'id', 'Already disconnected');
-        if (body.date < sub.startDate)
-          throw unprocessable(
-            'The disconnection date is before the subscription starts',
-            'date',
-            `On or after ${sub.startDate}`,
-          );
-        const lines = pickLines(prep.lines, body.lineId).filter((l) => l.startDate <= body.date);
-        if (body.lineId && lines.length === 0)
-          throw unprocessable('The disconnection date is before the line starts', 'date');
-        const credits: { item: BilledItem; doc: DocItem }[] = [];
-        const details: Record<string, unknown>[] = [];
-        for (const line of lines) {
-          const own = itemsOf(prep.items, line.id);
-          const covering = own.filter((i) => i.periodStart <= body.date && body.date <= i.periodEnd);
-          const later = own.filter((i) => i.periodStart > body.date);
-          if (later.length > 0) {
-            // A charge from a change made after this date, inside the same paid period.
-            const changed = later.find((i) => covering.some((c) => i.periodEnd <= c.periodEnd));
-            throw unprocessable(
-              changed
-                ? `Line ${line.id} was changed on ${changed.periodStart}, after this date: disconnect on or after it`
-                : `Line ${line.id} is already billed for a later period (${later[0]!.periodStart} – ${later[0]!.periodEnd})`,
-              'date',
-              `The date is outside the paid period: on or after ${later[later.length - 1]!.periodStart}`,
-            );
-          }
-          if (covering.length === 0) details.push({ lineId: line.id, billed: null, credit: '0' });
-          // Every item billing the disconnection day: the period's charge, and a change order's.
-          for (const item of covering) {
-            const r = rule('date', () =>
-              disconnectionCredit({
-                line: ratableOf(item, line),
-                creditRule: line.creditRule,
-                billedPeriod: { start: item.periodStart, end: item.periodEnd },
-                billedAmount: item.amount,
-                disconnectionDate: body.date,
-                currency: account.currency,
-                options,
-              }),
-            );
-            const doc = r.creditedRange
-              ? creditItem(
-                  item,
-                  sub.id,
-                  r.credit,
-                  r.creditedRange,
-                  account.currency,
-                  `disconnected on ${body.date}`,
-                )
-              : null;
-            details.push({
-              lineId: line.id,
-              creditRule: line.creditRule,
-              prorataRule: line.prorataRule,
-              invoiceId: item.invoiceId,
-              billed: fmt(new Decimal(item.amount), account.currency),
-              kept: fmt(r.kept, account.currency),
-              credit: fmt(doc ? doc.amount : new Decimal(0), account.currency),
-              creditedRange: r.creditedRange,
-            });
-            if (doc?.amount.greaterThan(0)) credits.push({ item, doc });
-          }
-        }
-        const documents = await issueCredits(prep, credits, 'subscription.disconnection.credit');
-        const d = sub.distributorId;
-        for (const line of lines) {
-          await tx
-            .update(subscriptionLines)
-            .set({ state: 'DISCONNECTED', disconnectionDate: body.date })
-            .where(and(eq(subscriptionLines.distributorId, d), eq(subscriptionLines.id, line.id)));
-        }
-        if (!body.lineId) {
-          await tx
-            .update(subscriptions)
-            .set({ state: 'DISCONNECTED', disconnectionDate: body.date })
-            .where(and(eq(subscriptions.distributorId, d), eq(subscriptions.id, sub.id)));
-        }
-        return recordEvent(tx, prep, {
-          kind: 'DISCONNECTION',
-          lineId: body.lineId ?? null,
-          eventDate: body.date,
-          details: {
-            lines: details,
-            generateFullMonthChargeEvenAfterDisconnectionOfNodc:
-              options.generateFullMonthChargeEvenAfterDisconnectionOfNodc,
-            exactDisconnectionCreditOnAdHocPriceChange: options.exactDisconnectionCreditOnAdHocPriceChange,
-          },
-          documents,
-        });
-      });
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/subscriptions/:id/transfer',
-    summary: 'Move a subscription to another account of the same client from a date',
-    description:
-      'The old account keeps the days before the date and gets the credit that Account Transfer – Disconnection Credit Rule says (none, the exact unused amount, or the custom percentage of it); the new account is charged from the date to the end of the paid period at once, and billing runs bill it from then on. The date must fall in the paid period (or be the day after it).',
-    tags: ['subscription-changes'],
-    auth: writers,
-    moneyMoving: true,
-    status: 201,
-    request: { params, body: transferBody },
-    response: outcomeSchema,
-    async handler({ session, params: p, body, withTenant, requestId, config }) {
-      return withTenant(async (tx) => {
-        const prep = await prepare(tx, { session, requestId, id: p.id, taxServiceConfig: config });
-        const { sub, account, ctx } = prep;
-        const options = ctx.stored.options;
-        if (sub.state === 'DISCONNECTED')
-          throw unprocessable(`Subscription ${sub.id} is disconnected`, 'id', 'Disconnected');
-        if (body.toAccountId === account.id)
-          throw unprocessable('The subscription is already on this account', 'toAccountId', 'Same account');
-        const target = (await readAccounts(tx, session.tenant, [body.toAccountId], 'toAccountId')).get(
-          body.toAccountId,
-        )!;
-        if (target.orgId !== account.orgId)
-          throw unprocessable(
-            'A subscription moves only to another account of the same organization',
-            'toAccountId',
-            `Not an account of ${account.orgId}`,
-          );
-        if (target.currency !== account.currency)
-          throw unprocessable(
-            `The new account is in ${target.currency}, not ${account.currency}`,
-            'toAccountId',
-            'Another currency',
-          );
-        if (target.issuerOrgId !== account.issuerOrgId)
-          throw unprocessable(
-            'The new account must be billed by the same seller',
-            'toAccountId',
-            `Not billed by ${account.issuerOrgId}`,
-          );
-        if (body.date <= sub.startDate)
-          throw unprocessable(
-            'The transfer date must be after the subscription starts',
-            'date',
-            `After ${sub.startDate}`,
-          );
-        const lines = pickLines(prep.lines, undefined).filter((l) => l.startDate < body.date);
-        const credits: { item: BilledItem; doc: DocItem }[] = [];
-        const charges: (DocItem & { taxes: readonly TaxDefinition[] })[] = [];
-        const details: Record<string, unknown>[] = [];
-        const taxes = await loadProductTaxes(
-          tx,
-          sub.distributorId,
-          lines.map((l) => l.productId),
+    body: disconnectionBody,
+    async run(tx, prep, body) {
+      const { sub, account, ctx } = prep;
+      const options = ctx.stored.options;
+      if (sub.state === 'DISCONNECTED')
+        throw unprocessable(`Subscription ${sub.id} is already disconnected`, 'id', 'Already disconnected');
+      if (body.date < sub.startDate)
+        throw unprocessable(
+          'The disconnection date is before the subscription starts',
+          'date',
+          `On or after ${sub.startDate}`,
         );
-        const vacations = await queryRows<{
-          subscription_line_id: string | null;
-          start: string;
-          end: string;
-        }>(
-          tx,
-          sql`select subscription_line_id, event_date::text as start, end_date::text as "end" from subscription_events
-            where distributor_id = ${sub.distributorId} and subscription_id = ${sub.id} and kind = 'VACATION'`,
-        );
-
-        for (const line of lines) {
-          const item = paidPeriodOf(line, prep.items, body.date, 'date', true);
-          if (item.periodStart >= body.date)
-            throw unprocessable('The transfer date must be after the start of the paid period', 'date');
-          const ratable = ratableOf(item, line);
+      const lines = pickLines(prep.lines, body.lineId).filter((l) => l.startDate <= body.date);
+      if (body.lineId && lines.length === 0)
+        throw unprocessable('The disconnection date is before the line starts', 'date');
+      const credits: { item: BilledItem; doc: DocItem }[] = [];
+      const details: Record<string, unknown>[] = [];
+      for (const line of lines) {
+        const own = itemsOf(prep.items, line.id);
+        const covering = own.filter((i) => i.periodStart <= body.date && body.date <= i.periodEnd);
+        const later = own.filter((i) => i.periodStart > body.date);
+        if (later.length > 0) {
+          // A charge from a change made after this date, inside the same paid period.
+          const changed = later.find((i) => covering.some((c) => i.periodEnd <= c.periodEnd));
+          throw unprocessable(
+            changed
+              ? `Line ${line.id} was changed on ${changed.periodStart}, after this date: disconnect on or after it`
+              : `Line ${line.id} is already billed for a later period (${later[0]!.periodStart} – ${later[0]!.periodEnd})`,
+            'date',
+            `The date is outside the paid period: on or after ${later[later.length - 1]!.periodStart}`,
+          );
+        }
+        if (covering.length === 0) details.push({ lineId: line.id, billed: null, credit: '0' });
+        // Every item billing the disconnection day: the period's charge, and a change order's.
+        for (const item of covering) {
           const r = rule('date', () =>
-            accountTransferCredit({
-              line: ratable,
+            disconnectionCredit({
+              line: ratableOf(item, line),
+              creditRule: line.creditRule,
               billedPeriod: { start: item.periodStart, end: item.periodEnd },
               billedAmount: item.amount,
-              transferDate: body.date,
+              disconnectionDate: body.date,
               currency: account.currency,
               options,
             }),
           );
+          const doc = r.creditedRange
+            ? creditItem(
+                item,
+                sub.id,
+                r.credit,
+                r.creditedRange,
+                account.currency,
+                `disconnected on ${body.date}`,
+              )
+            : null;
+          details.push({
+            lineId: line.id,
+            creditRule: line.creditRule,
+            prorataRule: line.prorataRule,
+            invoiceId: item.invoiceId,
+            billed: fmt(new Decimal(item.amount), account.currency),
+            kept: fmt(r.kept, account.currency),
+            credit: fmt(doc ? doc.amount : new Decimal(0), account.currency),
+            creditedRange: r.creditedRange,
+          });
+          if (doc?.amount.greaterThan(0)) credits.push({ item, doc });
+        }
+      }
+      const documents = await issueCredits(prep, credits, 'subscription.disconnection.credit');
+      const d = sub.distributorId;
+      for (const line of lines) {
+        await tx
+          .update(subscriptionLines)
+          .set({ state: 'DISCONNECTED', disconnectionDate: body.date })
+          .where(and(eq(subscriptionLines.distributorId, d), eq(subscriptionLines.id, line.id)));
+      }
+      if (!body.lineId) {
+        await tx
+          .update(subscriptions)
+          .set({ state: 'DISCONNECTED', disconnectionDate: body.date })
+          .where(and(eq(subscriptions.distributorId, d), eq(subscriptions.id, sub.id)));
+      }
+      return recordEvent(tx, prep, {
+        kind: 'DISCONNECTION',
+        lineId: body.lineId ?? null,
+        eventDate: body.date,
+        details: {
+          lines: details,
+          generateFullMonthChargeEvenAfterDisconnectionOfNodc:
+            options.generateFullMonthChargeEvenAfterDisconnectionOfNodc,
+          exactDisconnectionCreditOnAdHocPriceChange: options.exactDisconnectionCreditOnAdHocPriceChange,
+        },
+        documents,
+      });
+    },
+  }),
+  eventRoute({
+    suffix: 'transfer',
+    summary: 'Move a subscription to another account of the same client from a date',
+    description:
+      'The old account keeps the days before the date and gets the credit that Account Transfer – Disconnection Credit Rule says (none, the exact unused amount, or the custom percentage of it); the new account is charged from the date to the end of the paid period at once, and billing runs bill it from then on. The date must fall in the paid period (or be the day after it).',
+    body: transferBody,
+    async run(tx, prep, body, session) {
+      const { sub, account, ctx } = prep;
+      const options = ctx.stored.options;
+      if (sub.state === 'DISCONNECTED')
+        throw unprocessable(`Subscription ${sub.id} is disconnected`, 'id', 'Disconnected');
+      if (body.toAccountId === account.id)
+        throw unprocessable('The subscription is already on this account', 'toAccountId', 'Same account');
+      const target = (await readAccounts(tx, session.tenant, [body.toAccountId], 'toAccountId')).get(
+        body.toAccountId,
+      )!;
+      if (target.orgId !== account.orgId)
+        throw unprocessable(
+          'A subscription moves only to another account of the same organization',
+          'toAccountId',
+          `Not an account of ${account.orgId}`,
+        );
+      if (target.currency !== account.currency)
+        throw unprocessable(
+          `The new account is in ${target.currency}, not ${account.currency}`,
+          'toAccountId',
+          'Another currency',
+        );
+      if (target.issuerOrgId !== account.issuerOrgId)
+        throw unprocessable(
+          'The new account must be billed by the same seller',
+          'toAccountId',
+          `Not billed by ${account.issuerOrgId}`,
+        );
+      if (body.date <= sub.startDate)
+        throw unprocessable(
+          'The transfer date must be after the subscription starts',
+          'date',
+          `After ${sub.startDate}`,
+        );
+      const lines = pickLines(prep.lines, undefined).filter((l) => l.startDate < body.date);
+      const credits: { item: BilledItem; doc: DocItem }[] = [];
+      const charges: (DocItem & { taxes: readonly TaxDefinition[] })[] = [];
+      const details: Record<string, unknown>[] = [];
+      const taxes = await loadProductTaxes(
+        tx,
+        sub.distributorId,
+        lines.map((l) => l.productId),
+      );
+      const vacations = await queryRows<{
+        subscription_line_id: string | null;
+        start: string;
+        end: string;
+      }>(
+        tx,
+        sql`select subscription_line_id, event_date::text as start, end_date::text as "end" from subscription_events
+          where distributor_id = ${sub.distributorId} and subscription_id = ${sub.id} and kind = 'VACATION'`,
+      );
+
+      for (const line of lines) {
+        const item = paidPeriodOf(line, prep.items, body.date, 'date', true);
+        if (item.periodStart >= body.date)
+          throw unprocessable('The transfer date must be after the start of the paid period', 'date');
+        const ratable = ratableOf(item, line);
+        const r = rule('date', () =>
+          accountTransferCredit({
+            line: ratable,
+            billedPeriod: { start: item.periodStart, end: item.periodEnd },
+            billedAmount: item.amount,
+            transferDate: body.date,
+            currency: account.currency,
+            options,
+          }),
+        );
+        details.push({
+          lineId: line.id,
+          invoiceId: item.invoiceId,
+          billed: fmt(new Decimal(item.amount), account.currency),
+          kept: fmt(r.kept, account.currency),
+          credit: fmt(r.credit, account.currency),
+          oldAccountEndDate: r.oldAccountEndDate,
+          newAccountStartDate: r.newAccountStartDate,
+        });
+        if (r.creditedRange && r.credit.greaterThan(0)) {
+          credits.push({
+            item,
+            doc: creditItem(
+              item,
+              sub.id,
+              r.credit,
+              r.creditedRange,
+              account.currency,
+              `moved to ${target.id} on ${body.date}`,
+            ),
+          });
+        }
+        if (body.date <= item.periodEnd) {
+          const range = { start: body.date, end: item.periodEnd };
+          // Vacation days stay uncharged on the new account too.
+          const own = vacations
+            .filter((v) => v.subscription_line_id === null || v.subscription_line_id === line.id)
+            .map((v) => ({ start: v.start, end: v.end }));
+          const parts = activeRanges(range, own);
+          // The flat discount applies once: only when the range is charged in one piece.
+          const priced = parts.length === 1 ? ratable : { ...ratable, flatDiscount: null };
+          const amount = parts.reduce(
+            (sum, part) => sum.plus(chargeFor(priced, part, account.currency, options)),
+            new Decimal(0),
+          );
+          charges.push({
+            ...creditItem(item, sub.id, amount, range, account.currency, ''),
+            description: item.description,
+            amount,
+            tax: new Decimal(0),
+            taxes: taxes.get(line.productId) ?? [],
+          });
+        }
+      }
+      const documents = await issueCredits(prep, credits, 'subscription.transfer.credit');
+      const charge = await issueCharge(ctx, {
+        account: target,
+        channel: sub.channel,
+        items: charges,
+        orderDate: sub.orderDate,
+        action: 'subscription.transfer.charge',
+      });
+      if (charge) documents.push(charge);
+      // One default subscription per account: a moved default stays default only if the new account has none.
+      const [other] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from subscriptions where distributor_id = ${sub.distributorId}
+          and account_id = ${target.id} and is_default`,
+      );
+      await tx
+        .update(subscriptions)
+        .set({ accountId: target.id, isDefault: sub.isDefault && Number(other?.n ?? 0) === 0 })
+        .where(and(eq(subscriptions.distributorId, sub.distributorId), eq(subscriptions.id, sub.id)));
+      return recordEvent(tx, prep, {
+        kind: 'TRANSFER',
+        lineId: null,
+        eventDate: body.date,
+        fromAccountId: account.id,
+        toAccountId: target.id,
+        details: {
+          rule: options.accountTransferDisconnectionCreditRule,
+          customPercent: options.accountTransferCustomCreditPercent,
+          lines: details,
+        },
+        documents,
+      });
+    },
+  }),
+  eventRoute({
+    suffix: 'change-orders',
+    summary: 'Change the quantity, price or plan of a line from a date in its paid period',
+    description:
+      'With Bill Till End of Current Payterm for Change Order = Yes, the old configuration is credited and the new one charged from the date to the end of the paid period at once; with No, nothing is issued now and billing runs bill the new configuration from the next period.',
+    body: changeOrderBody,
+    async run(tx, prep, body) {
+      const { sub, account, ctx } = prep;
+      const options = ctx.stored.options;
+      const [line] = pickLines(prep.lines, body.lineId);
+      const item = paidPeriodOf(line!, prep.items, body.date, 'date');
+      let product = null;
+      if (body.productId !== undefined) {
+        product = await loadProduct(tx, sub.distributorId, body.productId);
+        if (!product)
+          throw unprocessable(`Product ${body.productId} not found`, 'productId', 'No such product');
+        if (product.term !== line!.term)
+          throw unprocessable(
+            `A plan change keeps the term (${line!.term})`,
+            'productId',
+            `Not a ${line!.term} product`,
+          );
+      }
+      const before = ratableOf(item, line!);
+      const newPrice = body.unitPrice ?? (product ? product.sellPrice : item.unitPrice);
+      const after: RatableLine = {
+        ...before,
+        unitPrice: newPrice,
+        adHocPrice: null,
+        quantity: body.quantity ?? item.quantity,
+      };
+      const r = rule('date', () =>
+        changeOrder({
+          before,
+          after,
+          changeDate: body.date,
+          currentPeriod: { start: item.periodStart, end: item.periodEnd },
+          billedAmount: item.amount,
+          currency: account.currency,
+          options,
+        }),
+      );
+      const documents: DocOut[] = [];
+      let figures: Record<string, unknown> = { mode: r.mode };
+      if (r.mode === 'NOW') {
+        figures = {
+          mode: r.mode,
+          range: r.range,
+          credit: fmt(r.credit, account.currency),
+          charge: fmt(r.charge, account.currency),
+        };
+        documents.push(
+          ...(await issueCredits(
+            prep,
+            [
+              {
+                item,
+                doc: creditItem(item, sub.id, r.credit, r.range, account.currency, `changed on ${body.date}`),
+              },
+            ],
+            'subscription.change-order.credit',
+          )),
+        );
+        const productId = product?.id ?? line!.productId;
+        const taxes = await loadProductTaxes(tx, sub.distributorId, [productId]);
+        const charge = await issueCharge(ctx, {
+          account,
+          channel: sub.channel,
+          orderDate: sub.orderDate,
+          action: 'subscription.change-order.charge',
+          items: [
+            {
+              ...creditItem(item, sub.id, r.charge, r.range, account.currency, ''),
+              productId,
+              productType: product?.type ?? item.productType,
+              productName: product?.name ?? item.productName,
+              description: product?.name ?? item.description,
+              quantity: new Decimal(after.quantity).toFixed(),
+              unitPrice: new Decimal(newPrice).toFixed(),
+              amount: r.charge,
+              tax: new Decimal(0),
+              taxes: taxes.get(productId) ?? [],
+            },
+          ],
+        });
+        if (charge) documents.push(charge);
+      } else {
+        figures = { mode: r.mode, effectiveFrom: r.effectiveFrom };
+      }
+      await tx
+        .update(subscriptionLines)
+        .set({
+          ...(body.quantity !== undefined ? { quantity: body.quantity } : {}),
+          ...(body.unitPrice !== undefined ? { unitPrice: body.unitPrice, adHocPrice: null } : {}),
+          ...(product ? { productId: product.id } : {}),
+        })
+        .where(
+          and(eq(subscriptionLines.distributorId, sub.distributorId), eq(subscriptionLines.id, line!.id)),
+        );
+      return recordEvent(tx, prep, {
+        kind: 'CHANGE_ORDER',
+        lineId: line!.id,
+        eventDate: body.date,
+        details: {
+          ...figures,
+          billTillEndOfCurrentPaytermForChangeOrder: options.billTillEndOfCurrentPaytermForChangeOrder,
+          before: { productId: line!.productId, quantity: line!.quantity, unitPrice: item.unitPrice },
+          after: {
+            productId: product?.id ?? line!.productId,
+            quantity: new Decimal(after.quantity).toFixed(),
+            unitPrice: new Decimal(newPrice).toFixed(),
+          },
+        },
+        documents,
+      });
+    },
+  }),
+  eventRoute({
+    suffix: 'vacations',
+    summary: 'Suspend a subscription (or a line) for a vacation: its days are not charged',
+    description:
+      'The vacation must last between Minimum and Maximum Vacation Days (422 otherwise) and may not overlap another vacation. Days already billed are credited (never more than was billed); days not yet billed are left out by billing runs.',
+    body: vacationBody,
+    async run(tx, prep, body) {
+      const { sub, account, ctx } = prep;
+      const options = ctx.stored.options;
+      const vacation = { start: body.start, end: body.end };
+      const check = validateVacation(vacation, options);
+      if (!check.ok) {
+        const field =
+          check.field === 'vacation.end' ? 'end' : check.field === 'vacation.start' ? 'start' : 'end';
+        throw unprocessable(check.message, field);
+      }
+      if (sub.state === 'DISCONNECTED')
+        throw unprocessable(`Subscription ${sub.id} is disconnected`, 'id', 'Disconnected');
+      if (body.start < sub.startDate)
+        throw unprocessable(
+          'The vacation starts before the subscription',
+          'start',
+          `On or after ${sub.startDate}`,
+        );
+      const lastDay = [sub.endDate, sub.disconnectionDate].filter((d): d is string => !!d).sort()[0];
+      if (lastDay && body.end > lastDay)
+        throw unprocessable('The vacation ends after the subscription', 'end', `On or before ${lastDay}`);
+      const lines = pickLines(prep.lines, body.lineId);
+      const existing = await queryRows<{
+        event_date: string;
+        end_date: string;
+        subscription_line_id: string | null;
+      }>(
+        tx,
+        sql`select event_date::text as event_date, end_date::text as end_date, subscription_line_id
+          from subscription_events where distributor_id = ${sub.distributorId} and subscription_id = ${sub.id}
+            and kind = 'VACATION' and event_date <= ${body.end} and end_date >= ${body.start}`,
+      );
+      const clash = existing.find(
+        (e) => !body.lineId || e.subscription_line_id === null || e.subscription_line_id === body.lineId,
+      );
+      if (clash)
+        throw unprocessable(
+          `The vacation overlaps another one (${clash.event_date} – ${clash.end_date})`,
+          'start',
+          'Overlaps another vacation',
+        );
+      const credits: { item: BilledItem; doc: DocItem }[] = [];
+      const details: Record<string, unknown>[] = [];
+      for (const line of lines) {
+        for (const item of itemsOf(prep.items, line.id)) {
+          const range = { start: item.periodStart, end: item.periodEnd };
+          if (!overlap(range, vacation)) continue;
+          const r = vacationCredit({
+            line: ratableOf(item, line),
+            billedPeriod: range,
+            billedAmount: item.amount,
+            vacation,
+            currency: account.currency,
+            options,
+          });
           details.push({
             lineId: line.id,
             invoiceId: item.invoiceId,
             billed: fmt(new Decimal(item.amount), account.currency),
-            kept: fmt(r.kept, account.currency),
             credit: fmt(r.credit, account.currency),
-            oldAccountEndDate: r.oldAccountEndDate,
-            newAccountStartDate: r.newAccountStartDate,
+            creditedRange: r.creditedRange,
           });
-          if (r.creditedRange && r.credit.greaterThan(0)) {
+          if (r.creditedRange && r.credit.greaterThan(0))
             credits.push({
               item,
               doc: creditItem(
@@ -619,304 +893,24 @@ export const subscriptionChangeRoutes = [
                 r.credit,
                 r.creditedRange,
                 account.currency,
-                `moved to ${target.id} on ${body.date}`,
+                `vacation ${body.start} – ${body.end}`,
               ),
             });
-          }
-          if (body.date <= item.periodEnd) {
-            const range = { start: body.date, end: item.periodEnd };
-            // Vacation days stay uncharged on the new account too.
-            const own = vacations
-              .filter((v) => v.subscription_line_id === null || v.subscription_line_id === line.id)
-              .map((v) => ({ start: v.start, end: v.end }));
-            const parts = activeRanges(range, own);
-            // The flat discount applies once: only when the range is charged in one piece.
-            const priced = parts.length === 1 ? ratable : { ...ratable, flatDiscount: null };
-            const amount = parts.reduce(
-              (sum, part) => sum.plus(chargeFor(priced, part, account.currency, options)),
-              new Decimal(0),
-            );
-            charges.push({
-              ...creditItem(item, sub.id, amount, range, account.currency, ''),
-              description: item.description,
-              amount,
-              tax: new Decimal(0),
-              taxes: taxes.get(line.productId) ?? [],
-            });
-          }
         }
-        const documents = await issueCredits(prep, credits, 'subscription.transfer.credit');
-        const charge = await issueCharge(ctx, {
-          account: target,
-          channel: sub.channel,
-          items: charges,
-          orderDate: sub.orderDate,
-          action: 'subscription.transfer.charge',
-        });
-        if (charge) documents.push(charge);
-        // One default subscription per account: a moved default stays default only if the new account has none.
-        const [other] = await queryRows<{ n: number }>(
-          tx,
-          sql`select count(*)::int as n from subscriptions where distributor_id = ${sub.distributorId}
-            and account_id = ${target.id} and is_default`,
-        );
-        await tx
-          .update(subscriptions)
-          .set({ accountId: target.id, isDefault: sub.isDefault && Number(other?.n ?? 0) === 0 })
-          .where(and(eq(subscriptions.distributorId, sub.distributorId), eq(subscriptions.id, sub.id)));
-        return recordEvent(tx, prep, {
-          kind: 'TRANSFER',
-          lineId: null,
-          eventDate: body.date,
-          fromAccountId: account.id,
-          toAccountId: target.id,
-          details: {
-            rule: options.accountTransferDisconnectionCreditRule,
-            customPercent: options.accountTransferCustomCreditPercent,
-            lines: details,
-          },
-          documents,
-        });
-      });
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/subscriptions/:id/change-orders',
-    summary: 'Change the quantity, price or plan of a line from a date in its paid period',
-    description:
-      'With Bill Till End of Current Payterm for Change Order = Yes, the old configuration is credited and the new one charged from the date to the end of the paid period at once; with No, nothing is issued now and billing runs bill the new configuration from the next period.',
-    tags: ['subscription-changes'],
-    auth: writers,
-    moneyMoving: true,
-    status: 201,
-    request: { params, body: changeOrderBody },
-    response: outcomeSchema,
-    async handler({ session, params: p, body, withTenant, requestId, config }) {
-      return withTenant(async (tx) => {
-        const prep = await prepare(tx, { session, requestId, id: p.id, taxServiceConfig: config });
-        const { sub, account, ctx } = prep;
-        const options = ctx.stored.options;
-        const [line] = pickLines(prep.lines, body.lineId);
-        const item = paidPeriodOf(line!, prep.items, body.date, 'date');
-        let product = null;
-        if (body.productId !== undefined) {
-          product = await loadProduct(tx, sub.distributorId, body.productId);
-          if (!product)
-            throw unprocessable(`Product ${body.productId} not found`, 'productId', 'No such product');
-          if (product.term !== line!.term)
-            throw unprocessable(
-              `A plan change keeps the term (${line!.term})`,
-              'productId',
-              `Not a ${line!.term} product`,
-            );
-        }
-        const before = ratableOf(item, line!);
-        const newPrice = body.unitPrice ?? (product ? product.sellPrice : item.unitPrice);
-        const after: RatableLine = {
-          ...before,
-          unitPrice: newPrice,
-          adHocPrice: null,
-          quantity: body.quantity ?? item.quantity,
-        };
-        const r = rule('date', () =>
-          changeOrder({
-            before,
-            after,
-            changeDate: body.date,
-            currentPeriod: { start: item.periodStart, end: item.periodEnd },
-            billedAmount: item.amount,
-            currency: account.currency,
-            options,
-          }),
-        );
-        const documents: DocOut[] = [];
-        let figures: Record<string, unknown> = { mode: r.mode };
-        if (r.mode === 'NOW') {
-          figures = {
-            mode: r.mode,
-            range: r.range,
-            credit: fmt(r.credit, account.currency),
-            charge: fmt(r.charge, account.currency),
-          };
-          documents.push(
-            ...(await issueCredits(
-              prep,
-              [
-                {
-                  item,
-                  doc: creditItem(
-                    item,
-                    sub.id,
-                    r.credit,
-                    r.range,
-                    account.currency,
-                    `changed on ${body.date}`,
-                  ),
-                },
-              ],
-              'subscription.change-order.credit',
-            )),
-          );
-          const productId = product?.id ?? line!.productId;
-          const taxes = await loadProductTaxes(tx, sub.distributorId, [productId]);
-          const charge = await issueCharge(ctx, {
-            account,
-            channel: sub.channel,
-            orderDate: sub.orderDate,
-            action: 'subscription.change-order.charge',
-            items: [
-              {
-                ...creditItem(item, sub.id, r.charge, r.range, account.currency, ''),
-                productId,
-                productType: product?.type ?? item.productType,
-                productName: product?.name ?? item.productName,
-                description: product?.name ?? item.description,
-                quantity: new Decimal(after.quantity).toFixed(),
-                unitPrice: new Decimal(newPrice).toFixed(),
-                amount: r.charge,
-                tax: new Decimal(0),
-                taxes: taxes.get(productId) ?? [],
-              },
-            ],
-          });
-          if (charge) documents.push(charge);
-        } else {
-          figures = { mode: r.mode, effectiveFrom: r.effectiveFrom };
-        }
-        await tx
-          .update(subscriptionLines)
-          .set({
-            ...(body.quantity !== undefined ? { quantity: body.quantity } : {}),
-            ...(body.unitPrice !== undefined ? { unitPrice: body.unitPrice, adHocPrice: null } : {}),
-            ...(product ? { productId: product.id } : {}),
-          })
-          .where(
-            and(eq(subscriptionLines.distributorId, sub.distributorId), eq(subscriptionLines.id, line!.id)),
-          );
-        return recordEvent(tx, prep, {
-          kind: 'CHANGE_ORDER',
-          lineId: line!.id,
-          eventDate: body.date,
-          details: {
-            ...figures,
-            billTillEndOfCurrentPaytermForChangeOrder: options.billTillEndOfCurrentPaytermForChangeOrder,
-            before: { productId: line!.productId, quantity: line!.quantity, unitPrice: item.unitPrice },
-            after: {
-              productId: product?.id ?? line!.productId,
-              quantity: new Decimal(after.quantity).toFixed(),
-              unitPrice: new Decimal(newPrice).toFixed(),
-            },
-          },
-          documents,
-        });
-      });
-    },
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/subscriptions/:id/vacations',
-    summary: 'Suspend a subscription (or a line) for a vacation: its days are not charged',
-    description:
-      'The vacation must last between Minimum and Maximum Vacation Days (422 otherwise) and may not overlap another vacation. Days already billed are credited (never more than was billed); days not yet billed are left out by billing runs.',
-    tags: ['subscription-changes'],
-    auth: writers,
-    moneyMoving: true,
-    status: 201,
-    request: { params, body: vacationBody },
-    response: outcomeSchema,
-    async handler({ session, params: p, body, withTenant, requestId, config }) {
-      return withTenant(async (tx) => {
-        const prep = await prepare(tx, { session, requestId, id: p.id, taxServiceConfig: config });
-        const { sub, account, ctx } = prep;
-        const options = ctx.stored.options;
-        const vacation = { start: body.start, end: body.end };
-        const check = validateVacation(vacation, options);
-        if (!check.ok) {
-          const field =
-            check.field === 'vacation.end' ? 'end' : check.field === 'vacation.start' ? 'start' : 'end';
-          throw unprocessable(check.message, field);
-        }
-        if (sub.state === 'DISCONNECTED')
-          throw unprocessable(`Subscription ${sub.id} is disconnected`, 'id', 'Disconnected');
-        if (body.start < sub.startDate)
-          throw unprocessable(
-            'The vacation starts before the subscription',
-            'start',
-            `On or after ${sub.startDate}`,
-          );
-        const lastDay = [sub.endDate, sub.disconnectionDate].filter((d): d is string => !!d).sort()[0];
-        if (lastDay && body.end > lastDay)
-          throw unprocessable('The vacation ends after the subscription', 'end', `On or before ${lastDay}`);
-        const lines = pickLines(prep.lines, body.lineId);
-        const existing = await queryRows<{
-          event_date: string;
-          end_date: string;
-          subscription_line_id: string | null;
-        }>(
-          tx,
-          sql`select event_date::text as event_date, end_date::text as end_date, subscription_line_id
-            from subscription_events where distributor_id = ${sub.distributorId} and subscription_id = ${sub.id}
-              and kind = 'VACATION' and event_date <= ${body.end} and end_date >= ${body.start}`,
-        );
-        const clash = existing.find(
-          (e) => !body.lineId || e.subscription_line_id === null || e.subscription_line_id === body.lineId,
-        );
-        if (clash)
-          throw unprocessable(
-            `The vacation overlaps another one (${clash.event_date} – ${clash.end_date})`,
-            'start',
-            'Overlaps another vacation',
-          );
-        const credits: { item: BilledItem; doc: DocItem }[] = [];
-        const details: Record<string, unknown>[] = [];
-        for (const line of lines) {
-          for (const item of itemsOf(prep.items, line.id)) {
-            const range = { start: item.periodStart, end: item.periodEnd };
-            if (!overlap(range, vacation)) continue;
-            const r = vacationCredit({
-              line: ratableOf(item, line),
-              billedPeriod: range,
-              billedAmount: item.amount,
-              vacation,
-              currency: account.currency,
-              options,
-            });
-            details.push({
-              lineId: line.id,
-              invoiceId: item.invoiceId,
-              billed: fmt(new Decimal(item.amount), account.currency),
-              credit: fmt(r.credit, account.currency),
-              creditedRange: r.creditedRange,
-            });
-            if (r.creditedRange && r.credit.greaterThan(0))
-              credits.push({
-                item,
-                doc: creditItem(
-                  item,
-                  sub.id,
-                  r.credit,
-                  r.creditedRange,
-                  account.currency,
-                  `vacation ${body.start} – ${body.end}`,
-                ),
-              });
-          }
-        }
-        const documents = await issueCredits(prep, credits, 'subscription.vacation.credit');
-        return recordEvent(tx, prep, {
-          kind: 'VACATION',
-          lineId: body.lineId ?? null,
-          eventDate: body.start,
-          endDate: body.end,
-          details: {
-            days: check.days,
-            minimumVacationDays: options.minimumVacationDays,
-            maximumVacationDays: options.maximumVacationDays,
-            credited: details,
-          },
-          documents,
-        });
+      }
+      const documents = await issueCredits(prep, credits, 'subscription.vacation.credit');
+      return recordEvent(tx, prep, {
+        kind: 'VACATION',
+        lineId: body.lineId ?? null,
+        eventDate: body.start,
+        endDate: body.end,
+        details: {
+          days: check.days,
+          minimumVacationDays: options.minimumVacationDays,
+          maximumVacationDays: options.maximumVacationDays,
+          credited: details,
+        },
+        documents,
       });
     },
   }),
