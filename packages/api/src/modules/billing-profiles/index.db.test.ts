@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { ACCOUNTS, type Answer, createBillingAccounts, key } from '../subscriptions/testing';
+import { ACCOUNTS, type CallOptions, callAs, createBillingAccounts, key } from '../subscriptions/testing';
 
 let api: TestApi;
 let cardId: string;
@@ -27,14 +27,8 @@ afterAll(() => api?.close());
 const PATH = '/api/v1/billing-profiles';
 type Profile = Record<string, unknown> & { id: string; isDefault: boolean; accountId: string };
 
-async function call<T = Profile>(
-  method: string,
-  path: string,
-  opts: { org?: string; roles?: Role[]; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const token = await api.token(opts.org ?? FIXTURE.customerA, opts.roles ?? ['ADMIN']);
-  return (await api.call(method, path, { token, body: opts.body, headers: opts.headers })) as Answer<T>;
-}
+const call = <T = Profile>(method: string, path: string, opts?: CallOptions) =>
+  callAs<T>(api, method, path, opts);
 const address = {
   addressLine1: 'Friedrichstraße 10',
   city: 'Berlin',

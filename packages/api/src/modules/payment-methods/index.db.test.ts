@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { ACCOUNTS, type Answer, createBillingAccounts, key } from '../subscriptions/testing';
+import { ACCOUNTS, type CallOptions, callAs, createBillingAccounts, key } from '../subscriptions/testing';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -21,15 +21,8 @@ type Method = {
   usedByProfiles: number;
 };
 
-const as = (org: string, roles: Role[] = ['ADMIN']) => api.token(org, roles);
-async function call<T = Method>(
-  method: string,
-  path: string,
-  opts: { org?: string; roles?: Role[]; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const token = await as(opts.org ?? FIXTURE.customerA, opts.roles);
-  return (await api.call(method, path, { token, body: opts.body, headers: opts.headers })) as Answer<T>;
-}
+const call = <T = Method>(method: string, path: string, opts?: CallOptions) =>
+  callAs<T>(api, method, path, opts);
 const add = (body: Record<string, unknown>, org?: string, roles?: Role[]) =>
   call('POST', PATH, { org, roles, body: { accountId: ACCOUNTS.customerA, ...body }, headers: key() });
 const card = (last4 = '4242') => ({

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { ACCOUNTS, type Answer, createBillingAccounts, key } from './testing';
+import { ACCOUNTS, type CallOptions, callAs, createBillingAccounts, key } from './testing';
 
 let api: TestApi;
 let profileA: string;
@@ -34,14 +34,8 @@ const PATH = '/api/v1/subscriptions';
 type Sub = Record<string, unknown> & { id: string; isDefault: boolean; accountId: string };
 type Line = Record<string, unknown> & { id: string; quantity: string };
 
-async function call<T = Sub>(
-  method: string,
-  path: string,
-  opts: { org?: string; roles?: Role[]; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
-  const token = await api.token(opts.org ?? FIXTURE.customerA, opts.roles ?? ['ADMIN']);
-  return (await api.call(method, path, { token, body: opts.body, headers: opts.headers })) as Answer<T>;
-}
+const call = <T = Sub>(method: string, path: string, opts?: CallOptions) =>
+  callAs<T>(api, method, path, opts);
 const create = (body: Record<string, unknown>, org?: string, roles?: Role[]) =>
   call('POST', PATH, { org, roles, body: { accountId: ACCOUNTS.customerA, ...body }, headers: key() });
 const stored = () =>

@@ -3,6 +3,7 @@
  * test fixture (each client at its seller) and a product of the d1 catalogue.
  */
 import { products, withSystem } from '@cascade/db';
+import type { Role } from '../../platform/auth';
 import { FIXTURE, type TestApi } from '../../testing';
 import { createAccount } from '../ledger/testing';
 
@@ -88,4 +89,24 @@ export const key = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 export interface Answer<T = Record<string, unknown>> {
   status: number;
   body: T & { error?: { code: string; message: string; fields?: Record<string, string> } };
+}
+
+export interface CallOptions {
+  /** The caller's organization (default: FIXTURE.customerA). */
+  org?: string;
+  /** The caller's roles (default: ADMIN). */
+  roles?: Role[];
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Calls the API as a user of `opts.org` with `opts.roles` (default: the customer A's ADMIN). */
+export async function callAs<T>(
+  api: TestApi,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<Answer<T>> {
+  const token = await api.token(opts.org ?? FIXTURE.customerA, opts.roles ?? ['ADMIN']);
+  return (await api.call(method, path, { token, body: opts.body, headers: opts.headers })) as Answer<T>;
 }
