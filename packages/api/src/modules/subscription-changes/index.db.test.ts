@@ -36,6 +36,15 @@ type Outcome = {
     accountId: string;
   }[];
 };
+/** Disconnects a subscription on a date and returns what it issued. */
+const disconnect = async (id: string, date: string) =>
+  (await post(`/api/v1/subscriptions/${id}/disconnection`, { date })).body as Outcome;
+/** What the items billed in all: charges less credits. */
+const netOf = (items: { type: string; amount: string }[]) =>
+  items.reduce(
+    (s, i) => s.plus(i.type === 'CREDIT' ? new Decimal(i.amount).neg() : i.amount),
+    new Decimal(0),
+  );
 
 /** The net charge of every day of a subscription per account: no day is billed (net) to two accounts. */
 async function netDays(subscriptionId: string) {
@@ -161,13 +170,11 @@ describe('disconnection', () => {
     });
     await bill(api, admin, '2026-07-02');
     await setOptions(api.db.db, { generateFullMonthChargeEvenAfterDisconnectionOfNodc: false });
-    const no = (await post('/api/v1/subscriptions/sq1/disconnection', { date: '2026-08-10' }))
-      .body as Outcome;
+    const no = await disconnect('sq1', '2026-08-10');
     // 31 × 10.00 a month: September comes back.
     expect(no.documents.map((d) => d.total)).toEqual(['375.10']);
     await setOptions(api.db.db, { generateFullMonthChargeEvenAfterDisconnectionOfNodc: true });
-    const yes = (await post('/api/v1/subscriptions/sq2/disconnection', { date: '2026-08-10' }))
-      .body as Outcome;
+    const yes = await disconnect('sq2', '2026-08-10');
     expect(yes.documents).toEqual([]);
     await setOptions(api.db.db, { generateFullMonthChargeEvenAfterDisconnectionOfNodc: false });
   });
@@ -177,13 +184,11 @@ describe('disconnection', () => {
     await addSubscription(api.db.db, 'sa2', '2026-07-01', { adHocPrice: '20.00' });
     await bill(api, admin, '2026-07-03');
     await setOptions(api.db.db, { exactDisconnectionCreditOnAdHocPriceChange: true });
-    const yes = (await post('/api/v1/subscriptions/sa1/disconnection', { date: '2026-07-21' }))
-      .body as Outcome;
+    const yes = await disconnect('sa1', '2026-07-21');
     // 10 days of 31 × 20.00 a month: 200.00 + VAT 42.00.
     expect(yes.documents.map((d) => d.total)).toEqual(['242.00']);
     await setOptions(api.db.db, { exactDisconnectionCreditOnAdHocPriceChange: false });
-    const no = (await post('/api/v1/subscriptions/sa2/disconnection', { date: '2026-07-21' }))
-      .body as Outcome;
+    const no = await disconnect('sa2', '2026-07-21');
     expect(no.documents).toEqual([]);
     await setOptions(api.db.db, { exactDisconnectionCreditOnAdHocPriceChange: true });
   });
@@ -429,14 +434,10 @@ describe('events in one paid period', () => {
     ).body as Outcome;
     expect(vacation.documents.map((d) => d.total)).toEqual(['84.70']);
     // Disconnected on the 20th: 21–31 July unused, of which 25–31 already credited: 21–24 (40.00 + 21 %).
-    const disc = (await post('/api/v1/subscriptions/sm1/disconnection', { date: '2026-07-20' }))
-      .body as Outcome;
+    const disc = await disconnect('sm1', '2026-07-20');
     expect(disc.documents.map((d) => d.total)).toEqual(['48.40']);
     const sm1 = await itemsOf(api.db.db, 'sm1');
-    const net = sm1.reduce(
-      (s, i) => s.plus(i.type === 'CREDIT' ? new Decimal(i.amount).neg() : i.amount),
-      new Decimal(0),
-    );
+    const net = netOf(sm1);
     expect(net.toFixed(2)).toBe('200.00'); // 1–20 July used
 
     await setOptions(api.db.db, { billTillEndOfCurrentPaytermForChangeOrder: true });
@@ -450,14 +451,10 @@ describe('events in one paid period', () => {
     expect(early.status).toBe(422);
     expect((early.body as { error: { message: string } }).error.message).toMatch(/changed on 2026-07-22/);
     // On the 25th: 26–31 July of the new configuration (62 licenses: 120.00 + 21 %); the old one's days were credited by the change.
-    const late = (await post('/api/v1/subscriptions/sm2/disconnection', { date: '2026-07-25' }))
-      .body as Outcome;
+    const late = await disconnect('sm2', '2026-07-25');
     expect(late.documents.map((d) => d.total)).toEqual(['145.20']);
     const sm2 = await itemsOf(api.db.db, 'sm2');
-    const net2 = sm2.reduce(
-      (s, i) => s.plus(i.type === 'CREDIT' ? new Decimal(i.amount).neg() : i.amount),
-      new Decimal(0),
-    );
+    const net2 = netOf(sm2);
     // 1–21 July at 10.00 a day + 22–25 July at 20.00 a day.
     expect(net2.toFixed(2)).toBe('290.00');
   });
