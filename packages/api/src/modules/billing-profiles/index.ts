@@ -5,13 +5,13 @@
  * switches it in one transaction, and the default cannot be unset (make another the default).
  */
 import { billingProfiles, paymentMethods, type Tenant, type Transaction, tenantScope } from '@cascade/db';
-import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
-import { countOfAccount, switchDefault } from '../subscriptions/account-defaults';
+import { countOfAccount, pageOfAccountRows, switchDefault } from '../subscriptions/account-defaults';
 import { BILLING_WRITERS, loadAccount } from '../subscriptions/accounts';
 import { findRegion } from '../subscriptions/regions';
 
@@ -188,28 +188,17 @@ export const billingProfileRoutes = [
       const { offset, limit } = pageWindow(query);
       const where: SQL[] = [tenantScope(billingProfiles, session.tenant)];
       if (query.accountId) where.push(eq(billingProfiles.accountId, query.accountId));
-      const dir = query.order === 'desc' ? desc : asc;
-      const order = query.sort
-        ? [dir(SORTS[query.sort]), asc(billingProfiles.id)]
-        : [
-            asc(billingProfiles.accountId),
-            desc(billingProfiles.isDefault),
-            asc(billingProfiles.name),
-            asc(billingProfiles.id),
-          ];
       return withTenant(async (tx) => {
-        const rows = await tx
-          .select(columns)
-          .from(billingProfiles)
-          .where(and(...where))
-          .orderBy(...order)
-          .limit(limit)
-          .offset(offset);
-        const [total] = await tx
-          .select({ n: count() })
-          .from(billingProfiles)
-          .where(and(...where));
-        return toPage(rows.map(out), total?.n);
+        const { rows, total } = await pageOfAccountRows(tx, billingProfiles, {
+          columns,
+          where,
+          sort: query.sort && SORTS[query.sort],
+          order: query.order,
+          thenBy: billingProfiles.name,
+          offset,
+          limit,
+        });
+        return toPage(rows.map(out), total);
       });
     },
   }),

@@ -13,14 +13,19 @@ import {
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { and, asc, count, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import { today } from '../ledger/command';
-import { countOfAccount, defaultIdOf, switchDefault } from '../subscriptions/account-defaults';
+import {
+  countOfAccount,
+  defaultIdOf,
+  pageOfAccountRows,
+  switchDefault,
+} from '../subscriptions/account-defaults';
 import { BILLING_WRITERS, loadAccount, lockAccount } from '../subscriptions/accounts';
 import {
   expiredBefore,
@@ -165,28 +170,17 @@ export const paymentMethodRoutes = [
       const { offset, limit } = pageWindow(query);
       const where: SQL[] = [tenantScope(paymentMethods, session.tenant)];
       if (query.accountId) where.push(eq(paymentMethods.accountId, query.accountId));
-      const dir = query.order === 'desc' ? desc : asc;
-      const order = query.sort
-        ? [dir(SORTS[query.sort]), asc(paymentMethods.id)]
-        : [
-            asc(paymentMethods.accountId),
-            desc(paymentMethods.isDefault),
-            asc(paymentMethods.createdAt),
-            asc(paymentMethods.id),
-          ];
       return withTenant(async (tx) => {
-        const rows = await tx
-          .select(columns)
-          .from(paymentMethods)
-          .where(and(...where))
-          .orderBy(...order)
-          .limit(limit)
-          .offset(offset);
-        const [total] = await tx
-          .select({ n: count() })
-          .from(paymentMethods)
-          .where(and(...where));
-        return toPage(rows.map(out), total?.n);
+        const { rows, total } = await pageOfAccountRows(tx, paymentMethods, {
+          columns,
+          where,
+          sort: query.sort && SORTS[query.sort],
+          order: query.order,
+          thenBy: paymentMethods.createdAt,
+          offset,
+          limit,
+        });
+        return toPage(rows.map(out), total);
       });
     },
   }),

@@ -5,7 +5,8 @@
  * (`loadAccount(..., { forUpdate: true })` / `lockAccount`) so two switches cannot interleave.
  */
 import type { billingProfiles, paymentMethods, subscriptions, Transaction } from '@cascade/db';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { type AnyColumn, and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 
 /** The tables that keep one default row per client account. */
 export type AccountDefaultTable = typeof billingProfiles | typeof paymentMethods | typeof subscriptions;
@@ -59,4 +60,40 @@ export async function switchDefault(
     .update(table)
     .set({ isDefault: true })
     .where(and(eq(table.distributorId, key.distributorId), eq(table.id, id)));
+}
+
+/**
+ * One page of an account-default table's rows, with the total: sorted by `sort` when given (then
+ * id), else by account, its default first, then `thenBy`, then id.
+ */
+export async function pageOfAccountRows<C extends SelectedFields>(
+  tx: Transaction,
+  table: AccountDefaultTable,
+  args: {
+    columns: C;
+    where: SQL[];
+    sort: AnyColumn | undefined;
+    order: 'asc' | 'desc' | undefined;
+    thenBy: AnyColumn;
+    offset: number;
+    limit: number;
+  },
+): Promise<{ rows: Record<keyof C, unknown>[]; total: number | undefined }> {
+  const dir = args.order === 'desc' ? desc : asc;
+  const order = args.sort
+    ? [dir(args.sort), asc(table.id)]
+    : [asc(table.accountId), desc(table.isDefault), asc(args.thenBy), asc(table.id)];
+  // The three tables share the columns used here; one member's type keeps the builder's types simple.
+  const rows = (await tx
+    .select(args.columns as SelectedFields)
+    .from(table as typeof subscriptions)
+    .where(and(...args.where))
+    .orderBy(...order)
+    .limit(args.limit)
+    .offset(args.offset)) as Record<keyof C, unknown>[];
+  const [total] = await tx
+    .select({ n: count() })
+    .from(table)
+    .where(and(...args.where));
+  return { rows, total: total?.n };
 }

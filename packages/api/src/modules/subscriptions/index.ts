@@ -20,14 +20,14 @@ import {
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../platform/audit';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import { today } from '../ledger/command';
-import { countOfAccount, defaultIdOf, switchDefault } from './account-defaults';
+import { countOfAccount, defaultIdOf, pageOfAccountRows, switchDefault } from './account-defaults';
 import { type AccountRef, BILLING_WRITERS, loadAccount } from './accounts';
 import { checkRegionState, REGIONS } from './regions';
 
@@ -390,28 +390,17 @@ export const subscriptionRoutes = [
         const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         where.push(or(ilike(subscriptions.name, pattern), ilike(subscriptions.id, pattern)) as SQL);
       }
-      const dir = query.order === 'desc' ? desc : asc;
-      const order = query.sort
-        ? [dir(SORTS[query.sort]), asc(subscriptions.id)]
-        : [
-            asc(subscriptions.accountId),
-            desc(subscriptions.isDefault),
-            asc(subscriptions.name),
-            asc(subscriptions.id),
-          ];
       return withTenant(async (tx) => {
-        const rows = await tx
-          .select(columns)
-          .from(subscriptions)
-          .where(and(...where))
-          .orderBy(...order)
-          .limit(limit)
-          .offset(offset);
-        const [total] = await tx
-          .select({ n: count() })
-          .from(subscriptions)
-          .where(and(...where));
-        return toPage(rows.map(out), total?.n);
+        const { rows, total } = await pageOfAccountRows(tx, subscriptions, {
+          columns,
+          where,
+          sort: query.sort && SORTS[query.sort],
+          order: query.order,
+          thenBy: subscriptions.name,
+          offset,
+          limit,
+        });
+        return toPage(rows.map(out), total);
       });
     },
   }),
