@@ -13,6 +13,7 @@ import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination
 import { defineRoute } from '../../platform/routes';
 import { countOfAccount, pageOfAccountRows, switchDefault } from '../subscriptions/account-defaults';
 import { BILLING_WRITERS, loadAccount } from '../subscriptions/accounts';
+import { changedFields } from '../subscriptions/audit-diff';
 import { findRegion } from '../subscriptions/regions';
 
 export const billingProfileSchema = z
@@ -314,18 +315,15 @@ export const billingProfileRoutes = [
           );
         }
         const after = await readOne(tx, session.tenant, params.id);
-        const changed = (Object.keys(after) as (keyof BillingProfileOut)[]).filter(
-          (k) => after[k] !== before[k],
-        );
-        if (changed.length > 0) {
+        const changes = changedFields(before, after);
+        if (changes) {
           await writeAudit(tx, {
             actor: session,
             owner: account.owner,
             action: 'billing-profile.update',
             entityType: 'billing-profile',
             entityId: params.id,
-            old: Object.fromEntries(changed.map((k) => [k, before[k]])),
-            new: Object.fromEntries(changed.map((k) => [k, after[k]])),
+            ...changes,
             requestId,
           });
         }

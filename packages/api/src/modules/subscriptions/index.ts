@@ -29,6 +29,7 @@ import { defineRoute } from '../../platform/routes';
 import { today } from '../ledger/command';
 import { countOfAccount, defaultIdOf, pageOfAccountRows, switchDefault } from './account-defaults';
 import { type AccountRef, BILLING_WRITERS, loadAccount } from './accounts';
+import { changedFields } from './audit-diff';
 import { checkRegionState, REGIONS } from './regions';
 
 export const subscriptionSchema = z
@@ -533,18 +534,15 @@ export const subscriptionRoutes = [
           );
         }
         const after = await readOne(tx, session.tenant, params.id);
-        const changed = (Object.keys(after) as (keyof SubscriptionOut)[]).filter(
-          (k) => after[k] !== before[k],
-        );
-        if (changed.length > 0) {
+        const changes = changedFields(before, after);
+        if (changes) {
           await writeAudit(tx, {
             actor: session,
             owner: account.owner,
             action: 'subscription.update',
             entityType: 'subscription',
             entityId: params.id,
-            old: Object.fromEntries(changed.map((k) => [k, before[k]])),
-            new: Object.fromEntries(changed.map((k) => [k, after[k]])),
+            ...changes,
             requestId,
           });
         }
