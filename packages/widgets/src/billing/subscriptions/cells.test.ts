@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sortOf } from './cells';
+import { listBlockParams } from './cells';
 
-describe('sortOf', () => {
+describe('listBlockParams', () => {
   const block = (colId: string, sort: 'asc' | 'desc') => ({
     startRow: 0,
     endRow: 100,
@@ -9,10 +9,18 @@ describe('sortOf', () => {
     filterModel: {},
   });
   it('passes the first sort of a sortable column to the API', () => {
-    expect(sortOf(block('name', 'desc'), ['name', 'region'])).toEqual({ sort: 'name', order: 'desc' });
+    expect(listBlockParams(block('name', 'desc'), ['name', 'region'])).toEqual({
+      startRow: 0,
+      endRow: 100,
+      sort: 'name',
+      order: 'desc',
+    });
   });
   it('drops a sort the API cannot do, and no sort at all', () => {
-    expect(sortOf(block('lineCount', 'asc'), ['name'])).toEqual({});
-    expect(sortOf({ startRow: 0, endRow: 100, sortModel: [], filterModel: {} }, ['name'])).toEqual({});
+    expect(listBlockParams(block('lineCount', 'asc'), ['name'])).toEqual({ startRow: 0, endRow: 100 });
+    expect(listBlockParams({ startRow: 0, endRow: 100, sortModel: [], filterModel: {} }, ['name'])).toEqual({
+      startRow: 0,
+      endRow: 100,
+    });
   });
 });

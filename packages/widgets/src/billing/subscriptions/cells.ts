@@ -68,12 +68,13 @@ function badge(): HTMLElement {
   return el;
 }
 
-/** The grid's first sort, if the list can sort by that column. */
-export function sortOf(
+/** An account list's page parameters for a grid block: its rows, and its first sort if the list can sort by that column. */
+export function listBlockParams(
   block: GridBlockRequest,
   sortable: readonly string[],
-): { sort?: string; order?: 'asc' | 'desc' } {
+): { startRow: number; endRow: number; sort?: string; order?: 'asc' | 'desc' } {
+  const page = { startRow: block.startRow, endRow: block.endRow };
   const first = block.sortModel[0];
-  if (!first || !sortable.includes(first.colId)) return {};
-  return { sort: first.colId, order: first.sort };
+  if (!first || !sortable.includes(first.colId)) return page;
+  return { ...page, sort: first.colId, order: first.sort };
 }
