@@ -1,5 +1,5 @@
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -47,6 +47,51 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     if (shouldMigrate) await migratePostgres(opts.url);
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
     const db = drizzle({ client, schema }) as unknown as Database;
+    const { PostgresJsSession, PostgresJsTransaction } = await import('drizzle-orm/postgres-js');
+    const base = (db as unknown as { session: { dialect: PgDialect; schema: unknown; options: unknown } })
+      .session;
+    pipelines.set(db, async (fn) => {
+      const reserved = await client.reserve();
+      try {
+        // BEGIN is not awaited: it leaves in the same write as the transaction's first statements.
+        const begin = reserved.unsafe('begin').execute();
+        begin.catch(() => {}); // its error, if any, fails the statements behind it too
+        const session = new PostgresJsSession(
+          reserved,
+          base.dialect,
+          base.schema as never,
+          base.options as never,
+        );
+        // A reserved connection, not postgres.js's transaction object: nested transactions
+        // (savepoints) are not offered here.
+        const tx = new PostgresJsTransaction(
+          base.dialect,
+          session as never,
+          base.schema as never,
+        ) as unknown as Transaction;
+        let outcome: Awaited<ReturnType<typeof fn>>;
+        try {
+          outcome = await fn(tx);
+          await begin;
+        } catch (err) {
+          await reserved.unsafe('rollback').catch(() => {});
+          throw err;
+        }
+        // COMMIT follows `last` without waiting for it. Were `last` to fail, the transaction would
+        // be aborted and COMMIT would roll it back: its error is what the caller gets.
+        const commit = reserved.unsafe('commit').execute();
+        try {
+          await outcome.last;
+        } catch (err) {
+          await commit.catch(() => {});
+          throw err;
+        }
+        await commit;
+        return outcome.value;
+      } finally {
+        reserved.release();
+      }
+    });
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -58,6 +103,31 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await migrate(pglite, { migrationsFolder: await migrationsFolder() });
   }
   return { db: pglite as unknown as Database, kind: 'pglite', close: () => client.close() };
+}
+
+type Pipelined = (
+  fn: (tx: Transaction) => Promise<{ value: unknown; last?: Promise<unknown> }>,
+) => Promise<unknown>;
+/** The databases opened on postgres.js, with their pipelined transaction runner. */
+const pipelines = new WeakMap<Database, Pipelined>();
+
+/**
+ * A transaction whose BEGIN leaves with its first statements and whose COMMIT leaves right behind
+ * its last (`last`: sent by `fn`, not awaited), on postgres.js: drizzle's `transaction` awaits
+ * BEGIN and COMMIT alone, two round trips more per transaction. `fn` must not await `last` itself.
+ * On PGlite (one connection, in process), a plain transaction.
+ */
+export async function pipelinedTransaction<T>(
+  db: Database,
+  fn: (tx: Transaction) => Promise<{ value: T; last?: Promise<unknown> }>,
+): Promise<T> {
+  const pipelined = pipelines.get(db);
+  if (pipelined) return (await pipelined(fn)) as T;
+  return db.transaction(async (tx) => {
+    const { value, last } = await fn(tx);
+    await last;
+    return value;
+  });
 }
 
 /** Migrates on one dedicated connection holding a session advisory lock, so concurrent starts are safe. */

@@ -1,7 +1,7 @@
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from './client';
-import { executePrepared } from './prepared';
+import { compileStatement } from './prepared';
 import { type OrgKind, organizations } from './schema/organizations';
 
 /** Who is asking: the organization a request or job acts for. */
@@ -30,13 +30,23 @@ export async function loadTenant(db: Queryable, orgId: string): Promise<Tenant |
  */
 export function withTenant<T>(db: Database, tenant: Tenant, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    // One statement, prepared so it costs one round trip: `set_config('role', …, true)` is
-    // `SET LOCAL ROLE` (as PostgREST does it).
-    await executePrepared(
-      tx,
-      sql`select set_config('app.distributor_id', ${tenant.distributorId}, true), set_config('app.org_id', ${tenant.orgId}, true), set_config('app.org_kind', ${tenant.orgKind}, true), set_config('role', 'cascade_app', true)`,
-    );
+    await setTenant(tx, tenant);
     return fn(tx);
+  });
+}
+
+// One statement, compiled once and prepared so it costs one round trip: `set_config('role', …,
+// true)` is `SET LOCAL ROLE` (as PostgREST does it).
+const setTenantStatement = compileStatement(
+  sql`select set_config('app.distributor_id', ${sql.placeholder('distributorId')}, true), set_config('app.org_id', ${sql.placeholder('orgId')}, true), set_config('app.org_kind', ${sql.placeholder('orgKind')}, true), set_config('role', 'cascade_app', true)`,
+);
+
+/** Sets the tenant of the transaction `tx` (what `withTenant` does first), for a caller that opens its own. */
+export function setTenant(tx: Transaction, tenant: Tenant): Promise<unknown> {
+  return setTenantStatement(tx, {
+    distributorId: tenant.distributorId,
+    orgId: tenant.orgId,
+    orgKind: tenant.orgKind,
   });
 }
 

@@ -1,15 +1,15 @@
 import {
   compileStatement,
   type Database,
-  idempotencyKeys,
+  pipelinedTransaction,
+  setTenant,
   type Tenant,
   type Transaction,
-  withTenant,
 } from '@cascade/db';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
-import { ownColumns } from '../tenancy';
-import { flushDeferredWrites, openDeferredWrites } from './deferred';
+import { type OwnerColumns, ownColumns } from '../tenancy';
+import { deferredWrites, flushDeferredWrites, openDeferredWrites } from './deferred';
 
 export { type DeferredWrites, deferredWrites, writeTogether } from './deferred';
 
@@ -63,6 +63,17 @@ const readKey = compileStatement(
       and key = ${sql.placeholder('key')}
     limit 1`,
 );
+/** The key's row, completed with the response (JSON as one text parameter: no query building). */
+function insertKey(
+  row: OwnerColumns & { key: string; method: string; path: string; hash: string },
+  result: { status: number; body: unknown },
+): SQL {
+  return sql`insert into idempotency_keys (distributor_id, reseller_id, org_id, key, request_method, request_path,
+      request_hash, status, response_status, response_body, completed_at)
+    values (${row.distributorId}, ${row.resellerId}, ${row.orgId}, ${row.key}, ${row.method}, ${row.path},
+      ${row.hash}, 'COMPLETED', ${result.status}, ${JSON.stringify(result.body ?? null)}::jsonb, now())`;
+}
+
 interface StoredKey {
   requestHash: string;
   requestMethod: string;
@@ -108,11 +119,15 @@ export function createIdempotency() {
     inFlight.add(slot);
     try {
       const hash = await requestHash(req.method, req.path, req.body);
-      return await withTenant(req.db, req.tenant, async (tx) => {
-        // Pipelined (one round trip), still two statements: the key is read by the statement
-        // after the lock's, whose snapshot is taken once the lock is held.
+      // BEGIN, the tenant, the key's lock and its read leave in one write; the final statement
+      // (the request's deferred writes with the key's row) leaves with COMMIT.
+      return await pipelinedTransaction(req.db, async (tx) => {
+        const tenantSet = setTenant(tx, req.tenant);
+        tenantSet.catch(() => {}); // its error fails the statements behind it too
+        // Two statements: the key is read by the statement after the lock's, whose snapshot is
+        // taken once the lock is held.
         const values = { distributorId: req.tenant.distributorId, orgId: req.tenant.orgId, key: req.key };
-        const [lock, found] = await Promise.all([lockKey(tx, values), readKey(tx, values)]);
+        const [lock, found] = await Promise.all([lockKey(tx, values), readKey(tx, values), tenantSet]);
         const existing = rowsOf<StoredKey>(found)[0];
         if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress();
         if (existing) {
@@ -128,24 +143,22 @@ export function createIdempotency() {
             );
           }
           if (existing.status !== 'COMPLETED' || existing.responseStatus === null) throw inProgress();
-          return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+          return { value: { status: existing.responseStatus, body: existing.responseBody, replayed: true } };
         }
         openDeferredWrites(tx);
         const result = await req.run(tx);
         // The key's row goes with the writes the request deferred: one statement.
-        const keyRow = tx.insert(idempotencyKeys).values({
-          ...(await ownColumns(tx, req.tenant)),
-          key: req.key,
-          requestMethod: req.method,
-          requestPath: req.path,
-          requestHash: hash,
-          status: 'COMPLETED',
-          responseStatus: result.status,
-          responseBody: result.body ?? null,
-          completedAt: sql`now()`,
-        });
-        await flushDeferredWrites(tx, [keyRow.getSQL()]);
-        return { ...result, replayed: false };
+        const keyRow = insertKey(
+          { ...(await ownColumns(tx, req.tenant)), key: req.key, method: req.method, path: req.path, hash },
+          result,
+        );
+        const value = { ...result, replayed: false };
+        // A test hook that must run before COMMIT (the crash test) needs the writes awaited here.
+        if (deferredWrites(tx)?.after.length) {
+          await flushDeferredWrites(tx, [keyRow]);
+          return { value };
+        }
+        return { value, last: flushDeferredWrites(tx, [keyRow]) };
       });
     } finally {
       inFlight.delete(slot);
