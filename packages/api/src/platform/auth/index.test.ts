@@ -1,5 +1,5 @@
 import { sign } from 'hono/jwt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../errors';
 import { bearerToken, signToken, verifyToken } from '.';
 
@@ -62,6 +62,20 @@ describe('tokens', () => {
     expect((await rejection(verifyToken(secret, expired))).message).toMatch(/expired/);
     const { exp: _exp, ...noExp } = claims();
     expect((await rejection(verifyToken(secret, await sign(noExp, secret, 'HS256')))).message).toMatch(/exp/);
+  });
+
+  it('a token verified before is still refused once expired, by another secret or audience', async () => {
+    const token = await signToken(secret, { sub: 'u1', org: 'o1', roles: ['ADMIN'], ttlSeconds: 30 });
+    expect((await verifyToken(secret, token)).sub).toBe('u1');
+    expect((await verifyToken(secret, token)).sub).toBe('u1');
+    expect((await rejection(verifyToken('another-secret-entirely', token))).message).toMatch(/signature/);
+    expect((await rejection(verifyToken(secret, token, 'embed'))).message).toMatch(/audience/);
+    vi.useFakeTimers({ now: Date.now() + 31_000 });
+    try {
+      expect((await rejection(verifyToken(secret, token))).message).toMatch(/expired/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses the wrong audience and a missing one', async () => {

@@ -108,6 +108,33 @@ export async function verifyToken(
   token: string,
   audience: Audience | readonly Audience[] = 'api',
 ): Promise<Claims> {
+  // The same token string, checked against the same secret and audiences, has the same signature
+  // and claims: only the time-bound checks can change, and they are made again on every use.
+  const cacheKey = `${secret}\u0000${typeof audience === 'string' ? audience : audience.join(',')}\u0000${token}`;
+  const hit = verifiedTokens.get(cacheKey);
+  if (hit) {
+    const now = Math.floor(Date.now() / 1000);
+    if (hit.claims.exp > now && (hit.notBefore === undefined || hit.notBefore <= now)) return hit.claims;
+    verifiedTokens.delete(cacheKey);
+  }
+  const claims = await verifyTokenFully(secret, token, audience);
+  if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.clear();
+  verifiedTokens.set(cacheKey, { claims: claims.claims, notBefore: claims.notBefore });
+  return claims.claims;
+}
+
+/**
+ * Tokens that passed every check, by secret, audiences and token: a client sends the same token
+ * with each request until it expires, and checking its HMAC is a good part of a request's CPU.
+ */
+const verifiedTokens = new Map<string, { claims: Claims; notBefore: number | undefined }>();
+const VERIFIED_TOKENS_MAX = 10_000;
+
+async function verifyTokenFully(
+  secret: string,
+  token: string,
+  audience: Audience | readonly Audience[],
+): Promise<{ claims: Claims; notBefore: number | undefined }> {
   let payload: unknown;
   try {
     payload = await verify(token, await verificationKey(secret), {
@@ -122,7 +149,8 @@ export async function verifyToken(
     const bad = claims.error.issues.map((i) => i.path.join('.') || 'claims').join(', ');
     throw ApiError.unauthorized(`Invalid token: bad or missing claims (${bad})`);
   }
-  return claims.data;
+  const nbf = (payload as { nbf?: unknown }).nbf;
+  return { claims: claims.data, notBefore: typeof nbf === 'number' ? nbf : undefined };
 }
 
 function describeJwtError(err: unknown): string {
