@@ -81,6 +81,11 @@ export const invoices = pgTable(
     index('invoices_org_date_idx').on(t.distributorId, t.orgId, t.invoiceDate),
     index('invoices_issuer_date_idx').on(t.distributorId, t.issuerOrgId, t.invoiceDate),
     index('invoices_account_idx').on(t.distributorId, t.accountId, t.invoiceDate),
+    // The ledger's automatic settlement reads an account's open debit invoices oldest first (date,
+    // then id in code point order): only open ones, so its cost does not grow with paid history.
+    index('invoices_account_open_idx')
+      .on(t.distributorId, t.accountId, t.invoiceDate, sql`${t.id} collate "C"`)
+      .where(sql`${t.type} = 'DEBIT' and ${t.stage} = 'ISSUED' and ${t.status} = 'UNPAID'`),
     index('invoices_reseller_issued_idx').on(t.distributorId, t.resellerId, t.issuedAt),
     index('invoices_credited_idx').on(t.distributorId, t.creditedInvoiceId),
     index('invoices_billing_run_idx').on(t.distributorId, t.billingRunId),

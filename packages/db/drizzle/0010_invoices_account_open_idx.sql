@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_account_open_idx" ON "invoices" USING btree ("distributor_id","account_id","invoice_date","id" collate "C") WHERE "invoices"."type" = 'DEBIT' and "invoices"."stage" = 'ISSUED' and "invoices"."status" = 'UNPAID';
