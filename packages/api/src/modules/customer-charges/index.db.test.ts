@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
+import { buildGridView, CUSTOMER_CHARGE_DEFAULT_SORT } from './grid-query';
+import { catalogue, gridOptions, openExport } from './query';
 import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
 
 let api: TestApi;
@@ -417,6 +419,49 @@ describe('POST /api/v1/customer-charges/export', () => {
       };
       expect(Object.keys(error.error.fields)).toContain(field);
     }
+  });
+});
+
+describe('openExport', () => {
+  const tenant = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
+  const open = (maxRows: number) =>
+    openExport(
+      api.db.db,
+      api.db.kind,
+      tenant,
+      buildGridView(catalogue, {}, gridOptions),
+      CUSTOMER_CHARGE_DEFAULT_SORT,
+      maxRows,
+      ['invoiceNumber', 'quantity'],
+    );
+
+  it('knows before anything is streamed whether the view fits in the file', async () => {
+    expect(await open(7)).toEqual({ tooMany: true });
+    const opened = await open(8);
+    if (opened.tooMany) throw new Error('8 rows fit');
+    const rows: unknown[][] = [];
+    for await (const batch of opened.batches) rows.push(...batch.map((r) => r.slice(0, 2)));
+    expect(rows.map((r) => r[0])).toEqual([
+      'INV-004',
+      'INV-004',
+      'INV-004',
+      'INV-003',
+      'INV-002',
+      'INV-002',
+      'INV-001',
+      'INV-001',
+    ]);
+    expect(rows.map((r) => Number(r[1])).sort((a, b) => a - b)).toEqual([1, 2, 3, 5, 5, 7, 10, 100]);
+  });
+
+  it('a download that ends before its first row ends the read, and its transaction', async () => {
+    for (let i = 0; i < 12; i++) {
+      const opened = await open(100);
+      if (opened.tooMany) throw new Error('8 rows fit');
+      await opened.batches.return?.();
+    }
+    // More than the pool's connections were opened and ended: none is left held.
+    expect((await query({})).body.rows).toHaveLength(8);
   });
 });
 

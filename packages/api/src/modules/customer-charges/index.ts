@@ -10,9 +10,10 @@ import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow } from '../../platform/pagination';
 import { defineRoute, type HandlerContext } from '../../platform/routes';
 import {
-  type CustomerChargeExportRow,
+  type CustomerChargeExportValues,
+  customerChargeExportColumnIds,
   customerChargeExportColumnsSchema,
-  customerChargesExportStream,
+  customerChargesExportValuesStream,
   exportContentDisposition,
   exportContentType,
   XLSX_MAX_DATA_ROWS,
@@ -24,7 +25,7 @@ import {
   GridQueryValidationError,
   type SortModelItem,
 } from './grid-query';
-import { catalogue, exportRows, gridOptions, presentRow, queryBlock, viewExceeds } from './query';
+import { catalogue, gridOptions, openExport, presentRow, queryBlock } from './query';
 import { runSync } from './sync';
 import { localDateTime } from './sync/local-time';
 import { claimManualRun, nextRunAt, resellerSchedules, zoneOf } from './sync/scheduler';
@@ -174,26 +175,27 @@ export const customerChargeRoutes = [
       const tenant = ctx.session.tenant;
       await standardReseller(ctx, tenant);
       const view = gridCall(() => buildGridView(catalogue, ctx.body, gridOptions));
-      if (await viewExceeds(ctx.db, tenant, view, XLSX_MAX_DATA_ROWS)) {
-        throw new ApiError(
-          'unprocessable',
-          `An export holds at most ${XLSX_MAX_DATA_ROWS.toLocaleString('en')} rows; narrow the filters`,
-        );
-      }
       // Validated by buildGridView above: known, sortable columns only.
       const sortModel = (ctx.body.sortModel ?? []) as SortModelItem[];
-      const rows = exportRows(
+      const opened = await openExport(
         ctx.db,
         ctx.dbKind,
         tenant,
         view,
         sortModel.length > 0 ? sortModel : CUSTOMER_CHARGE_DEFAULT_SORT,
         XLSX_MAX_DATA_ROWS,
+        customerChargeExportColumnIds(ctx.body.columns),
       );
-      const body = customerChargesExportStream(
+      if (opened.tooMany) {
+        throw new ApiError(
+          'unprocessable',
+          `An export holds at most ${XLSX_MAX_DATA_ROWS.toLocaleString('en')} rows; narrow the filters`,
+        );
+      }
+      const body = customerChargesExportValuesStream(
         ctx.body.format,
         ctx.body.columns,
-        rows as AsyncIterable<CustomerChargeExportRow[]>,
+        opened.batches as AsyncIterable<CustomerChargeExportValues[]>,
       );
       return new Response(body, {
         headers: {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import {
   type CustomerChargeExportRow,
+  type CustomerChargeExportValues,
   crc32,
   csvStream,
   csvText,
@@ -16,6 +17,7 @@ import {
   customerChargeExportColumns,
   customerChargeExportColumnsSchema,
   customerChargesExportStream,
+  customerChargesExportValuesStream,
   type ExportColumn,
   ExportTooManyRowsError,
   excelSerialDate,
@@ -332,6 +334,36 @@ describe('streaming', () => {
     const { rows: table } = await readXlsx(xlsxStream(columns, [rows], { deflate: 'web' }));
     expect(table).toHaveLength(3001);
     expect(table[3000]?.[0]).toBe('INV-102999');
+  });
+
+  it('a download canceled before its first read ends the row source (a database cursor) too', async () => {
+    for (const format of ['xlsx', 'csv'] as const) {
+      let ended = false;
+      const source: AsyncIterableIterator<CustomerChargeExportValues[]> = {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next: async () => ({ done: false, value: [[`INV-1`]] }),
+        return: async () => {
+          ended = true;
+          return { done: true, value: undefined };
+        },
+      };
+      await customerChargesExportValuesStream(format, ['invoiceNumber'], source).cancel();
+      expect(ended).toBe(true);
+    }
+  });
+
+  it('rows as arrays of values: the same file as rows as objects', async () => {
+    const ids = customerChargeExportColumnIds([...all]);
+    const objects = Array.from({ length: 50 }, (_, i) => charge(i, i === 3 ? { customer: null } : {}));
+    const values = objects.map((o) => [...ids.map((id) => o[id]), 'ignored']);
+    const a = await readXlsx(customerChargesExportStream('xlsx', [...all], [objects]));
+    const b = await readXlsx(customerChargesExportValuesStream('xlsx', [...all], [values]));
+    expect(b.rows).toEqual(a.rows);
+    expect(b.ws.D5).toBeUndefined();
+    expect(b.ws.C2).toMatchObject({ t: 's', v: 'Credit' });
+    expect(b.ws.C3).toMatchObject({ t: 's', v: 'Debit' });
   });
 
   it('our CRC-32 (for runtimes without zlib) matches zlib, in pieces too', () => {

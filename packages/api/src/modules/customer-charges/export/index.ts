@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { CUSTOMER_CHARGE_COLUMN_IDS, type CustomerChargeColumnId } from '../grid-query/columns';
-import { csvStream, type ExportCellKind, type ExportColumn, type RowSource, xlsxStream } from './writer';
+import {
+  csvStream,
+  type ExportCellKind,
+  type ExportCellValue,
+  type ExportColumn,
+  type RowSource,
+  xlsxStream,
+} from './writer';
 
 export * from './writer';
 
@@ -81,7 +88,13 @@ export function customerChargeExportColumnIds(
 
 /** The invoice type as the grid shows it: stored DEBIT/CREDIT, shown Debit/Credit. */
 const TYPE_LABELS: Readonly<Record<string, string>> = { DEBIT: 'Debit', CREDIT: 'Credit' };
-const typeLabel = (row: CustomerChargeExportRow) => TYPE_LABELS[row.type] ?? row.type;
+const typeLabel = (type: unknown) => (typeof type === 'string' ? (TYPE_LABELS[type] ?? type) : null);
+
+/**
+ * A row as an array of the file's values, in the order of customerChargeExportColumnIds (the
+ * query's `.values()` form: no object per row for a million rows). Extra trailing values are ignored.
+ */
+export type CustomerChargeExportValues = readonly ExportCellValue[];
 
 /** The writer's column definitions for the requested columns (Currency added as above). */
 export function customerChargeExportColumns(
@@ -90,7 +103,18 @@ export function customerChargeExportColumns(
   return customerChargeExportColumnIds(columns).map((id) => ({
     id,
     ...SPECS[id],
-    value: id === 'type' ? typeLabel : (row: CustomerChargeExportRow) => row[id],
+    value: id === 'type' ? (row: CustomerChargeExportRow) => typeLabel(row.type) : (row) => row[id],
+  }));
+}
+
+/** As customerChargeExportColumns, for rows given as CustomerChargeExportValues. */
+export function customerChargeExportValueColumns(
+  columns: readonly CustomerChargeColumnId[],
+): ExportColumn<CustomerChargeExportValues>[] {
+  return customerChargeExportColumnIds(columns).map((id, i) => ({
+    id,
+    ...SPECS[id],
+    value: id === 'type' ? (row: CustomerChargeExportValues) => typeLabel(row[i]) : (row) => row[i],
   }));
 }
 
@@ -117,7 +141,28 @@ export function customerChargesExportStream(
   columns: readonly CustomerChargeColumnId[],
   rows: RowSource<CustomerChargeExportRow>,
 ): ReadableStream<Uint8Array> {
-  const defs = customerChargeExportColumns(columns);
+  return exportStream(format, customerChargeExportColumns(columns), rows);
+}
+
+/**
+ * As customerChargesExportStream, for rows given as CustomerChargeExportValues, in batches only (a
+ * row being an array too, the writer takes every array it is given as a batch).
+ */
+export function customerChargesExportValuesStream(
+  format: ExportFormat,
+  columns: readonly CustomerChargeColumnId[],
+  batches:
+    | AsyncIterable<readonly CustomerChargeExportValues[]>
+    | Iterable<readonly CustomerChargeExportValues[]>,
+): ReadableStream<Uint8Array> {
+  return exportStream(format, customerChargeExportValueColumns(columns), batches);
+}
+
+function exportStream<Row>(
+  format: ExportFormat,
+  defs: readonly ExportColumn<Row>[],
+  rows: RowSource<Row>,
+): ReadableStream<Uint8Array> {
   return format === 'xlsx'
     ? xlsxStream(defs, rows, { sheetName: CUSTOMER_CHARGES_EXPORT_NAME })
     : csvStream(defs, rows);
