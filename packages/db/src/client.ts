@@ -52,31 +52,46 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
       .session;
     pipelines.set(db, async (fn) => {
       const reserved = await client.reserve();
+      // Once the transaction has ended, a statement its caller still sends must fail, never run
+      // on the connection outside any transaction.
+      let ended = false;
+      const guarded = new Proxy(reserved, {
+        get(target, property, receiver) {
+          if (ended && property === 'unsafe') throw new Error('this transaction has ended');
+          return Reflect.get(target, property, receiver);
+        },
+      });
+      // BEGIN is not awaited: it leaves in the same write as the transaction's first statements.
+      const begin = reserved.unsafe('begin').execute();
+      begin.catch(() => {}); // its error, if any, fails the statements behind it too
+      const session = new PostgresJsSession(
+        guarded,
+        base.dialect,
+        base.schema as never,
+        base.options as never,
+      );
+      // A reserved connection, not postgres.js's transaction object: nested transactions
+      // (savepoints) are not offered here.
+      const tx = new PostgresJsTransaction(
+        base.dialect,
+        session as never,
+        base.schema as never,
+      ) as unknown as Transaction;
+      let outcome: Awaited<ReturnType<typeof fn>>;
       try {
-        // BEGIN is not awaited: it leaves in the same write as the transaction's first statements.
-        const begin = reserved.unsafe('begin').execute();
-        begin.catch(() => {}); // its error, if any, fails the statements behind it too
-        const session = new PostgresJsSession(
-          reserved,
-          base.dialect,
-          base.schema as never,
-          base.options as never,
-        );
-        // A reserved connection, not postgres.js's transaction object: nested transactions
-        // (savepoints) are not offered here.
-        const tx = new PostgresJsTransaction(
-          base.dialect,
-          session as never,
-          base.schema as never,
-        ) as unknown as Transaction;
-        let outcome: Awaited<ReturnType<typeof fn>>;
-        try {
-          outcome = await fn(tx);
-          await begin;
-        } catch (err) {
-          await reserved.unsafe('rollback').catch(() => {});
-          throw err;
-        }
+        outcome = await fn(tx, true);
+        await begin;
+      } catch (err) {
+        ended = true;
+        const rollback = reserved
+          .unsafe('rollback')
+          .catch(() => {})
+          .finally(() => reserved.release());
+        if (!(err instanceof Error && (err as { rollbackInBackground?: boolean }).rollbackInBackground))
+          await rollback;
+        throw err;
+      }
+      try {
         // COMMIT follows `last` without waiting for it. Were `last` to fail, the transaction would
         // be aborted and COMMIT would roll it back: its error is what the caller gets.
         const commit = reserved.unsafe('commit').execute();
@@ -89,6 +104,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
         await commit;
         return outcome.value;
       } finally {
+        ended = true;
         reserved.release();
       }
     });
@@ -105,26 +121,29 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   return { db: pglite as unknown as Database, kind: 'pglite', close: () => client.close() };
 }
 
-type Pipelined = (
-  fn: (tx: Transaction) => Promise<{ value: unknown; last?: Promise<unknown> }>,
-) => Promise<unknown>;
+/** What runs in a pipelined transaction: see `pipelinedTransaction`. */
+export type PipelinedWork<T> = (
+  tx: Transaction,
+  /** True when statements sent without waiting travel together (postgres.js); false on PGlite. */
+  pipelined: boolean,
+) => Promise<{ value: T; last?: Promise<unknown> }>;
+
 /** The databases opened on postgres.js, with their pipelined transaction runner. */
-const pipelines = new WeakMap<Database, Pipelined>();
+const pipelines = new WeakMap<Database, (fn: PipelinedWork<unknown>) => Promise<unknown>>();
 
 /**
  * A transaction whose BEGIN leaves with its first statements and whose COMMIT leaves right behind
  * its last (`last`: sent by `fn`, not awaited), on postgres.js: drizzle's `transaction` awaits
  * BEGIN and COMMIT alone, two round trips more per transaction. `fn` must not await `last` itself.
- * On PGlite (one connection, in process), a plain transaction.
+ * When `fn` throws, the transaction is rolled back (and the caller waits for that, unless the
+ * error says `rollbackInBackground`); statements sent after its end fail. On PGlite (one
+ * connection, in process), a plain transaction.
  */
-export async function pipelinedTransaction<T>(
-  db: Database,
-  fn: (tx: Transaction) => Promise<{ value: T; last?: Promise<unknown> }>,
-): Promise<T> {
+export async function pipelinedTransaction<T>(db: Database, fn: PipelinedWork<T>): Promise<T> {
   const pipelined = pipelines.get(db);
   if (pipelined) return (await pipelined(fn)) as T;
   return db.transaction(async (tx) => {
-    const { value, last } = await fn(tx);
+    const { value, last } = await fn(tx, false);
     await last;
     return value;
   });

@@ -4,10 +4,11 @@
  * `command.ts`); invoices' cancel and link are in `invoices/`, credit invoices in `credit-notes/`.
  */
 import { Decimal, formatAmount, recordPayment, refund, transfer, writeOff } from '@cascade/billing-core';
-import { accounts, cashDesks, queryRows, type Transaction, tenantScope } from '@cascade/db';
+import { accounts, cashDesks, compileStatement, queryRows, type Transaction, tenantScope } from '@cascade/db';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
+import { rowsOf } from '../../platform/idempotency';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import {
@@ -121,17 +122,19 @@ const statementSchema = z
  * and checks it against the locked account with `assertCashDeskOfSeller`.
  */
 function readCashDesk(tx: Transaction, distributorId: string, cashDeskId: string) {
-  const desk = tx
-    .select({ orgId: cashDesks.orgId, active: cashDesks.active })
-    .from(cashDesks)
-    .where(and(eq(cashDesks.distributorId, distributorId), eq(cashDesks.id, cashDeskId)))
-    .limit(1)
-    .prepare('cash_desk')
-    .execute()
-    .then(([row]) => row);
+  const desk = cashDeskStatement(tx, { distributorId, cashDeskId }).then(
+    (rows) => rowsOf<{ orgId: string; active: boolean }>(rows)[0],
+  );
   desk.catch(() => {}); // unused when the lock fails (the transaction reports that error)
   return desk;
 }
+
+// Compiled once, run prepared: no query building per request.
+const cashDeskStatement = compileStatement(
+  sql`select ${cashDesks.orgId} as "orgId", ${cashDesks.active} as active from ${cashDesks}
+    where ${cashDesks.distributorId} = ${sql.placeholder('distributorId')} and ${cashDesks.id} = ${sql.placeholder('cashDeskId')}
+    limit 1`,
+);
 
 function assertCashDeskOfSeller(
   desk: { orgId: string; active: boolean } | undefined,
@@ -167,6 +170,7 @@ export const ledgerRoutes = [
     tags: ['ledger'],
     auth: moneyGuard,
     moneyMoving: true,
+    writesOnlyDeferred: true,
     status: 201,
     request: { params: accountParam, body: paymentBody },
     response: ledgerOutcomeSchema,
@@ -213,6 +217,7 @@ export const ledgerRoutes = [
     tags: ['ledger'],
     auth: moneyGuard,
     moneyMoving: true,
+    writesOnlyDeferred: true,
     status: 201,
     request: { params: accountParam, body: refundBody },
     response: ledgerOutcomeSchema,
@@ -252,6 +257,7 @@ export const ledgerRoutes = [
     tags: ['ledger'],
     auth: moneyGuard,
     moneyMoving: true,
+    writesOnlyDeferred: true,
     status: 201,
     request: { params: accountParam, body: transferBody },
     response: ledgerOutcomeSchema,
@@ -301,6 +307,7 @@ export const ledgerRoutes = [
     tags: ['ledger'],
     auth: moneyGuard,
     moneyMoving: true,
+    writesOnlyDeferred: true,
     status: 201,
     request: { params: accountParam, body: writeOffBody },
     response: ledgerOutcomeSchema,

@@ -41,7 +41,10 @@ const testRoute = defineRoute({
   },
 });
 
-/** The same effect, deferred: sent with the key's row in one statement (as the ledger does). */
+/**
+ * The same effect, deferred: sent with the key's row in one statement (as the ledger does); it
+ * writes nothing else, so it starts while the key is checked. `hold` holds the first such request.
+ */
 const deferringRoute = defineRoute({
   method: 'POST',
   path: '/api/v1/test-deferred-payments',
@@ -49,8 +52,11 @@ const deferringRoute = defineRoute({
   tags: ['test'],
   auth: {},
   moneyMoving: true,
+  writesOnlyDeferred: true,
   status: 201,
-  request: { body: z.strictObject({ amount: z.string(), fail: z.boolean().optional() }) },
+  request: {
+    body: z.strictObject({ amount: z.string(), fail: z.boolean().optional(), hold: z.boolean().optional() }),
+  },
   response: z.object({ id: z.string(), ownAuditRowsSeenInside: z.number() }),
   async handler({ body, session, withTenant, requestId }) {
     return withTenant(async (tx) => {
@@ -70,6 +76,7 @@ const deferringRoute = defineRoute({
         }),
       );
       const [seen] = await tx.select({ n: count() }).from(auditLog).where(eq(auditLog.entityId, id));
+      if (body.hold && !release) await new Promise<void>((resolve) => (release = resolve));
       if (body.fail) throw new ApiError('unprocessable', 'refused');
       return { id, ownAuditRowsSeenInside: seen?.n ?? -1 };
     });
@@ -198,6 +205,27 @@ describe('deferred writes', () => {
     expect(again.body).toEqual(first.body);
     expect(await counts()).toEqual({ audit: (before.audit ?? 0) + 1, keys: (before.keys ?? 0) + 1 });
   });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'a duplicate on another instance, started before its key was checked, gets 409 and writes nothing',
+    async () => {
+      const before = await counts();
+      const other = api.variant({ routes: [...routes, testRoute, deferringRoute] });
+      const first = payDeferred('key-deferred-03', { amount: '4.00', hold: true });
+      while (!release) await new Promise((r) => setTimeout(r, 10));
+      const duplicate = await other.call('POST', '/api/v1/test-deferred-payments', {
+        token,
+        body: { amount: '4.00', hold: true },
+        headers: { 'Idempotency-Key': 'key-deferred-03' },
+      });
+      expect(duplicate.status).toBe(409);
+      expect(duplicate.body).toMatchObject({ error: { code: 'request_in_progress' } });
+      release();
+      release = undefined;
+      expect((await first).status).toBe(201);
+      expect(await counts()).toEqual({ audit: (before.audit ?? 0) + 1, keys: (before.keys ?? 0) + 1 });
+    },
+  );
 
   it('are dropped when the request fails, so the key can be retried', async () => {
     const before = await counts();

@@ -99,6 +99,11 @@ export interface IdempotentRequest {
   body: unknown;
   /** The effect: runs in the same transaction that records the key and its response. */
   run: (tx: Transaction) => Promise<{ status: number; body: unknown }>;
+  /**
+   * The effect writes only through `deferredWrites` (it reads and locks, then defers): it may then
+   * start before the key is checked, its reads sent with the key's.
+   */
+  writesOnlyDeferred?: boolean;
 }
 
 /**
@@ -119,17 +124,26 @@ export function createIdempotency() {
     inFlight.add(slot);
     try {
       const hash = await requestHash(req.method, req.path, req.body);
-      // BEGIN, the tenant, the key's lock and its read leave in one write; the final statement
-      // (the request's deferred writes with the key's row) leaves with COMMIT.
-      return await pipelinedTransaction(req.db, async (tx) => {
+      // BEGIN, the tenant, the key's lock and its read leave in one write (with the handler's
+      // first reads when it only defers its writes); the final statement (the deferred writes
+      // with the key's row) leaves with COMMIT.
+      return await pipelinedTransaction(req.db, async (tx, pipelined) => {
         const tenantSet = setTenant(tx, req.tenant);
         tenantSet.catch(() => {}); // its error fails the statements behind it too
         // Two statements: the key is read by the statement after the lock's, whose snapshot is
         // taken once the lock is held.
         const values = { distributorId: req.tenant.distributorId, orgId: req.tenant.orgId, key: req.key };
-        const [lock, found] = await Promise.all([lockKey(tx, values), readKey(tx, values), tenantSet]);
+        const keyCheck = Promise.all([lockKey(tx, values), readKey(tx, values), tenantSet]);
+        openDeferredWrites(tx);
+        // A handler that writes nothing before its deferred writes may start now: its reads ride
+        // behind the key's. Whatever the key says, nothing it did is committed unless it is new.
+        const early = pipelined && req.writesOnlyDeferred ? req.run(tx) : undefined;
+        early?.catch(() => {}); // unused when the key is in progress or already used
+        const [lock, found] = await keyCheck;
         const existing = rowsOf<StoredKey>(found)[0];
-        if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress();
+        // Started early, the handler may be waiting for an account the first request holds:
+        // answer now and roll back behind it.
+        if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress(early !== undefined);
         if (existing) {
           if (
             existing.requestHash !== hash ||
@@ -142,11 +156,12 @@ export function createIdempotency() {
               { [IDEMPOTENCY_HEADER]: 'Already used for a different request' },
             );
           }
-          if (existing.status !== 'COMPLETED' || existing.responseStatus === null) throw inProgress();
-          return { value: { status: existing.responseStatus, body: existing.responseBody, replayed: true } };
+          if (existing.status !== 'COMPLETED' || existing.responseStatus === null)
+            throw inProgress(early !== undefined);
+          // Rolled back (a handler started early has run), then answered: see the catch below.
+          throw new Replay({ status: existing.responseStatus, body: existing.responseBody, replayed: true });
         }
-        openDeferredWrites(tx);
-        const result = await req.run(tx);
+        const result = await (early ?? req.run(tx));
         // The key's row goes with the writes the request deferred: one statement.
         const keyRow = insertKey(
           { ...(await ownColumns(tx, req.tenant)), key: req.key, method: req.method, path: req.path, hash },
@@ -160,17 +175,28 @@ export function createIdempotency() {
         }
         return { value, last: flushDeferredWrites(tx, [keyRow]) };
       });
+    } catch (err) {
+      if (err instanceof Replay) return err.stored;
+      throw err;
     } finally {
       inFlight.delete(slot);
     }
   };
 }
 
-function inProgress(): ApiError {
-  return new ApiError(
+function inProgress(rollbackInBackground = false): ApiError {
+  const err = new ApiError(
     'request_in_progress',
     `A request with this ${IDEMPOTENCY_HEADER} is still in progress; retry once it has finished`,
   );
+  return Object.assign(err, { rollbackInBackground });
+}
+
+/** The stored answer of an earlier request with the key: thrown to roll back, then answered. */
+class Replay extends Error {
+  constructor(readonly stored: StoredResponse) {
+    super('replay');
+  }
 }
 
 /** postgres.js returns an array of rows, PGlite an object with `rows`. */

@@ -75,6 +75,11 @@ export interface RouteSpec<
   status?: 200 | 201 | 202;
   /** Requires `Idempotency-Key`; the effect and the stored response share one transaction. */
   moneyMoving?: boolean;
+  /**
+   * A money-moving handler that writes only through `deferredWrites` (reads and locks, then
+   * defers): it starts while the Idempotency-Key is checked, its first reads sent with the key's.
+   */
+  writesOnlyDeferred?: boolean;
   /** Mounted only when this says so (e.g. demo sign-in outside production). */
   enabled?: (config: Config) => boolean;
   handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>, A>): Promise<z.input<R>> | z.input<R>;
@@ -164,6 +169,7 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: M
           method: route.method,
           path: c.req.path,
           body: base.body ?? null,
+          writesOnlyDeferred: route.writesOnlyDeferred,
           run: async (tx) => {
             const sameTx = <T>(fn: (t: Transaction) => Promise<T>) => fn(tx);
             const out = await route.handler({ ...base, withTenant: sameTx } as never);
