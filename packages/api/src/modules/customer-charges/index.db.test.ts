@@ -1,11 +1,12 @@
-import { users, withSystem } from '@cascade/db';
+import { users, withSystem, withTenant } from '@cascade/db';
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { buildGridView, CUSTOMER_CHARGE_DEFAULT_SORT } from './grid-query';
-import { catalogue, gridOptions, openExport } from './query';
+import { buildGridQuery, buildGridView, CUSTOMER_CHARGE_DEFAULT_SORT } from './grid-query';
+import { catalogue, gridOptions, openExport, queryBlock } from './query';
 import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
 
 let api: TestApi;
@@ -472,5 +473,91 @@ describe('the rows stay the reseller’s own', () => {
     );
     const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
     expect(list).toEqual([{ org_id: RA }]);
+  });
+});
+
+describe('a block whose sort column is filtered (the walk starts at the first value that passes)', () => {
+  const tenant = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
+  const block = (request: Record<string, unknown>, bounded: boolean, steps?: number) => {
+    const q = buildGridQuery(catalogue, request, gridOptions);
+    return withTenant(api.db.db, tenant, async (tx) => {
+      const page = await queryBlock(
+        tx,
+        tenant,
+        bounded ? q : { ...q, sortColumnFilter: undefined },
+        true,
+        steps,
+      );
+      return { ids: page.rows.map((r) => r.id), lastRow: page.lastRow };
+    });
+  };
+  const text = fc.constantFrom('Zeta', 'customer', 'a', 'Reseller A', 'zzz', '3', ' ', 'Customer of A');
+  const textLeaf = (colId: string) =>
+    fc.record({
+      filterType: fc.constant('text'),
+      colId: fc.constant(colId),
+      type: fc.constantFrom('contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith'),
+      filter: text,
+    });
+  const dateLeaf = (colId: string) =>
+    fc.record({
+      filterType: fc.constant('date'),
+      colId: fc.constant(colId),
+      type: fc.constantFrom('equals', 'notEqual', 'lessThan', 'greaterThan', 'inRange'),
+      filter: fc.constantFrom('2026-03-01', '2026-03-15', '2026-04-01', '2026-04-10', '2026-05-01'),
+      filterTo: fc.constantFrom('2026-03-20', '2026-04-30'),
+    });
+  const leafOn = (colId: string): fc.Arbitrary<Record<string, unknown>> =>
+    colId === 'customer' || colId === 'productName' || colId === 'invoiceNumber'
+      ? textLeaf(colId)
+      : dateLeaf(colId);
+  const request = fc
+    .constantFrom('customer', 'productName', 'invoiceNumber', 'invoiceDate', 'startDate')
+    .chain((colId) =>
+      fc.record({
+        startRow: fc.constantFrom(0, 1, 3),
+        sortModel: fc.constantFrom('asc', 'desc').map((sort) => [{ colId, sort }]),
+        advancedFilterModel: fc.record({
+          filterType: fc.constant('join'),
+          type: fc.constantFrom('AND', 'OR'),
+          conditions: fc.array(
+            fc.oneof(
+              leafOn(colId),
+              fc.record({
+                filterType: fc.constant('join'),
+                type: fc.constantFrom('AND', 'OR'),
+                conditions: fc.array(leafOn(colId), { minLength: 1, maxLength: 2 }),
+              }),
+              fc.record({
+                filterType: fc.constant('number'),
+                colId: fc.constant('quantity'),
+                type: fc.constant('greaterThan'),
+                filter: fc.constantFrom(1, 4),
+              }),
+            ),
+            { minLength: 1, maxLength: 3 },
+          ),
+        }),
+      }),
+    )
+    .map((r) => ({ ...r, endRow: r.startRow + 3 }));
+
+  it('answers the same rows and lastRow as without the bounds, however few values it may look at', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, fc.constantFrom(1, 2, 256), async (r, steps) => {
+        expect(await block(r, true, steps)).toEqual(await block(r, false));
+      }),
+      { numRuns: 120 },
+    );
+  }, 60_000);
+
+  it('an empty block when no value of the column passes', async () => {
+    const r = {
+      startRow: 0,
+      endRow: 10,
+      sortModel: [{ colId: 'customer', sort: 'asc' }],
+      filterModel: { customer: { filterType: 'text', type: 'contains', filter: 'nobody' } },
+    };
+    expect(await block(r, true)).toEqual({ ids: [], lastRow: 0 });
   });
 });

@@ -21,6 +21,7 @@ import {
   CUSTOMER_CHARGE_DEFAULT_SORT,
   type CustomerChargeColumnId,
   customerChargeGridCatalogue,
+  type GridQuery,
   type GridView,
   type SortModelItem,
 } from './grid-query';
@@ -98,6 +99,9 @@ export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
   };
 }
 
+/** At most this many of a column's values are looked at from each end (see sortColumnBounds). */
+export const BOUND_STEPS = 256;
+
 /**
  * One block of the grid. Count strategy: none. One row more than asked is read; when it is not
  * there, the block is the last and `lastRow` is exact, otherwise -1 (AG Grid's "more to come").
@@ -112,8 +116,9 @@ export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
 export async function queryBlock(
   tx: Transaction,
   tenant: Tenant,
-  q: { where: SQL; orderBy: SQL; limit: number; offset: number },
+  q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sortColumnFilter'>,
   filtered: boolean,
+  boundSteps = BOUND_STEPS,
 ): Promise<{ rows: CustomerChargeRow[]; lastRow: number }> {
   // Custom plans always: a generic plan (postgres.js prepares statements) does not see a
   // filter's value. No JIT and no parallel workers: a block reads a few hundred rows, and JIT's
@@ -125,10 +130,44 @@ export async function queryBlock(
   );
   const rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
     tx,
-    sql`${SELECT} where ${own(tenant)} and (${q.where}) order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`,
+    sql`${SELECT} where ${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, boundSteps)}
+      order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`,
   );
   if (rows.length <= q.limit) return { rows, lastRow: q.offset + rows.length };
   return { rows: rows.slice(0, q.limit), lastRow: -1 };
+}
+
+/**
+ * When the first sort column is filtered (`lower(customer) like '%globex%'` sorted by customer),
+ * the rows that pass may all sit far from where the index walk starts: past a quarter of a
+ * million others, each read from the heap to be rejected. So the column's own values are looked
+ * at first, one index probe each (`col > $previous`), from each end, until one passes the
+ * column's conditions: the walk then starts and stops there. A bound is only ever a value no
+ * passing row lies beyond (the values skipped failed the conditions), so the rows are the same;
+ * when no value passes, the bound is null and the block is empty, as it should be. After
+ * BOUND_STEPS values the bound stays where it got to, still true, only looser.
+ *
+ * Text and date columns only: under RLS a condition on the column reaches the index only if its
+ * operator is leakproof, and PostgreSQL's numeric comparisons are not (so `quantity > $1` cannot
+ * seek, and neither can these probes).
+ */
+function sortColumnBounds(tenant: Tenant, filter: GridQuery['sortColumnFilter'], steps: number): SQL {
+  if (!filter || (filter.column.kind !== 'text' && filter.column.kind !== 'date')) return sql``;
+  const column = filter.column.sql;
+  const end = (direction: 'asc' | 'desc') => {
+    const order = direction === 'asc' ? sql`asc` : sql`desc`;
+    const beyond = direction === 'asc' ? sql`${column} > "walk"."v"` : sql`${column} < "walk"."v"`;
+    return sql`(with recursive "walk"("v", "n") as (
+        (select ${column}, 1 from ${t} where ${own(tenant)} order by ${column} ${order} limit 1)
+        union all
+        select (select ${column} from ${t} where ${own(tenant)} and ${beyond} order by ${column} ${order} limit 1),
+          "walk"."n" + 1
+        from "walk"
+        where "walk"."v" is not null and "walk"."n" < ${steps}
+          and not coalesce(${filter.matches(sql`"walk"."v"`)}, false)
+      ) select "v" from "walk" order by "n" desc limit 1)`;
+  };
+  return sql`and ${column} >= ${end('asc')} and ${column} <= ${end('desc')}`;
 }
 
 /**

@@ -66,6 +66,16 @@ export interface GridQuery {
   readonly orderBy: SQL;
   readonly limit: number;
   readonly offset: number;
+  /**
+   * When the first sort column is filtered: the conditions on it alone that every row of the view
+   * passes (AND-ed at the top), rendered on any expression put in the column's place. A caller may
+   * use it to find the first and last of the column's values that pass, and read only between them.
+   */
+  readonly sortColumnFilter?: {
+    readonly column: GridColumn;
+    readonly desc: boolean;
+    readonly matches: (value: SQLWrapper) => SQL;
+  };
 }
 
 /** Every row of the grid's current view (the export): filters and order, no paging. */
@@ -645,23 +655,27 @@ function renderSet(column: SQLWrapper, values: readonly (string | null)[]): SQL 
   return withBlank ? sql`(${inList} or ${column} is null)` : inList;
 }
 
-function render(expression: Expression, inclusive: boolean): SQL {
+/** A column's SQL: the catalogue's, unless the caller puts another expression in its place. */
+type ColumnSql = (column: GridColumn) => SQLWrapper;
+const catalogueSql: ColumnSql = (column) => column.sql;
+
+function render(expression: Expression, inclusive: boolean, sqlOf: ColumnSql = catalogueSql): SQL {
   switch (expression.kind) {
     case 'group': {
       if (expression.children.length === 0) return expression.join === 'AND' ? sql`true` : sql`false`;
-      if (expression.children.length === 1) return render(expression.children[0]!, inclusive);
+      if (expression.children.length === 1) return render(expression.children[0]!, inclusive, sqlOf);
       const glue = expression.join === 'AND' ? sql` and ` : sql` or `;
       return sql`(${sql.join(
-        expression.children.map((c) => render(c, inclusive)),
+        expression.children.map((c) => render(c, inclusive, sqlOf)),
         glue,
       )})`;
     }
     case 'text':
-      return renderText(expression.column.sql, expression.type, expression.value);
+      return renderText(sqlOf(expression.column), expression.type, expression.value);
     case 'number':
     case 'date':
       return renderScalar(
-        expression.column.sql,
+        sqlOf(expression.column),
         expression.type,
         expression.from,
         expression.to,
@@ -669,8 +683,41 @@ function render(expression: Expression, inclusive: boolean): SQL {
         inclusive,
       );
     case 'set':
-      return renderSet(expression.column.sql, expression.values);
+      return renderSet(sqlOf(expression.column), expression.values);
   }
+}
+
+/** The expressions AND-ed at the top: every row of the view passes each of them. */
+function conjuncts(expression: Expression): Expression[] {
+  return expression.kind === 'group' && expression.join === 'AND'
+    ? expression.children.flatMap(conjuncts)
+    : [expression];
+}
+
+/** Whether an expression is about that column alone. */
+function onlyAbout(expression: Expression, column: GridColumn): boolean {
+  return expression.kind === 'group'
+    ? expression.children.length > 0 && expression.children.every((c) => onlyAbout(c, column))
+    : expression.column === column;
+}
+
+/** See GridQuery.sortColumnFilter. */
+function sortColumnFilter(view: ParsedView, inclusive: boolean): GridQuery['sortColumnFilter'] {
+  const first = view.sort[0];
+  if (!first) return undefined;
+  const own = view.filters.flatMap(conjuncts).filter((e) => onlyAbout(e, first.column));
+  if (own.length === 0) return undefined;
+  return {
+    column: first.column,
+    desc: first.sort === 'desc',
+    matches: (value) => {
+      const sqlOf: ColumnSql = (c) => (c === first.column ? value : c.sql);
+      return sql.join(
+        own.map((e) => render(e, inclusive, sqlOf)),
+        sql` and `,
+      );
+    },
+  };
 }
 
 function renderView(view: ParsedView, options: GridQueryOptions): GridView {
@@ -719,7 +766,13 @@ export function buildGridQuery(
   }
   const view = parseView(catalogue, request, issues, limitsOf(options), options.defaultSort ?? []);
   if (issues.any || !page) throw new GridQueryValidationError(issues.fields);
-  return { ...renderView(view, options), limit: page.endRow - page.startRow, offset: page.startRow };
+  const filter = sortColumnFilter(view, options.inRangeInclusive ?? false);
+  return {
+    ...renderView(view, options),
+    limit: page.endRow - page.startRow,
+    offset: page.startRow,
+    ...(filter ? { sortColumnFilter: filter } : {}),
+  };
 }
 
 /**
