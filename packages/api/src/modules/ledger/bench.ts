@@ -47,18 +47,31 @@ await admin.unsafe(`alter database ${name} set synchronous_commit = ${synchronou
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const handle = await openDatabase({ url: url.toString(), max: 16 });
-// Statements and round trips per payment: figures that do not move with the machine's load.
-// Statements: postgres.js's `debug` hook (its options object is shared by the pool's connections).
-// Round trips: writes on the sockets to PostgreSQL (postgres.js sends what it has queued in one
-// write, then waits: pipelined statements share one; a statement it must describe first takes two).
+// Statements and round trips per payment: figures that do not move with the machine's load, read
+// from the bytes written to PostgreSQL's sockets. Round trips: the writes (postgres.js sends what
+// it has queued in one write, then waits: pipelined statements share one; a statement it must
+// describe first takes two). Statements: the Execute (and simple Query) messages in them. Not
+// postgres.js's `debug` hook: with it set, every query captures a stack trace, a cost of its own.
 const wire = { statements: 0, roundTrips: 0 };
-(handle.db as unknown as { $client: { options: { debug?: unknown } } }).$client.options.debug = () => {
-  wire.statements += 1;
-};
 const dbPort = Number(url.port || 5432);
+function countStatements(chunk: unknown): void {
+  if (!(chunk instanceof Uint8Array)) return;
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  // Frontend messages: a type byte, then a 4-byte length that counts itself and the body.
+  for (let i = 0; i + 5 <= bytes.length; ) {
+    const type = bytes[i];
+    const length = bytes.readInt32BE(i + 1);
+    if (length < 4) return; // not a typed message (the startup packet): stop
+    if (type === 0x45 /* E */ || type === 0x51 /* Q */) wire.statements += 1;
+    i += 1 + length;
+  }
+}
 const socketWrite = Socket.prototype.write;
 Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
-  if (this.remotePort === dbPort) wire.roundTrips += 1;
+  if (this.remotePort === dbPort) {
+    wire.roundTrips += 1;
+    countStatements(args[0]);
+  }
   return (socketWrite as (...a: unknown[]) => boolean).apply(this, args);
 } as typeof socketWrite;
 const config = loadConfig({
@@ -162,6 +175,7 @@ async function load(
     body: paymentBody,
   });
   const cpu = process.cpuUsage(cpu0);
+  const wire1 = { ...wire };
   const pgTicks = ticksSince(pg0, await pgCpuTicks());
   if (report.firstError) process.stderr.write(`first error: ${report.firstError}\n`);
   const perPayment = (n: number) => Number((n / Math.max(1, report.requests)).toFixed(2));
@@ -179,8 +193,8 @@ async function load(
     // PostgreSQL's backends of this database and its background processes.
     pgCpuMsPerPayment: perPayment(pgTicks * 10),
     // SQL statements per payment (BEGIN and COMMIT included), and the round trips they took.
-    statementsPerPayment: perPayment(wire.statements - wire0.statements),
-    roundTripsPerPayment: perPayment(wire.roundTrips - wire0.roundTrips),
+    statementsPerPayment: perPayment(wire1.statements - wire0.statements),
+    roundTripsPerPayment: perPayment(wire1.roundTrips - wire0.roundTrips),
     // The machine's 1-minute load average: the figures mean little when it exceeds the cores.
     loadAverage: Number(loadavg()[0]!.toFixed(1)),
     cores: cpus().length,

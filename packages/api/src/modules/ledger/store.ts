@@ -32,7 +32,6 @@ import {
 import {
   accounts,
   compileStatement,
-  executePrepared,
   invoices,
   queryRows,
   type Tenant,
@@ -192,6 +191,9 @@ export async function readInvoices(
 
 export type SourceKind = 'PAYMENT' | 'CREDIT_INVOICE';
 
+/** Open invoices read per settlement page: a payment usually needs one page. */
+const SETTLE_PAGE = 16;
+
 export interface StateNeeds {
   /** Per account: how much money settlement may have to place (balance + what the command brings). */
   settle?: ReadonlyMap<string, Decimal>;
@@ -214,22 +216,23 @@ export function settlePage(
   accountId: string,
   offset: number,
 ): Promise<InvoiceRow[]> {
-  return executePreparedRows<InvoiceRow>(
-    tx,
-    sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
-        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
-        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
-        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
-      from invoices
-      where distributor_id = ${distributorId} and account_id = ${accountId}
-        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-      order by invoice_date, id collate "C" limit ${SETTLE_PAGE} offset ${offset}`,
+  return settlePageStatement(tx, { distributorId, accountId, offset }).then((rows) =>
+    rowsOf<InvoiceRow>(rows),
   );
 }
 
-async function executePreparedRows<T>(tx: Transaction, query: SQL): Promise<T[]> {
-  return rowsOf<T>(await executePrepared(tx, query));
-}
+// Compiled once, run prepared (no query building per request); the partial index
+// invoices_account_open_idx answers it in order.
+const settlePageStatement = compileStatement(
+  sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+      org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+      invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+      credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+    from invoices
+    where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
+      and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
+    order by invoice_date, id collate "C" limit ${sql.raw(String(SETTLE_PAGE))} offset ${sql.placeholder('offset')}`,
+);
 
 export interface LoadedState {
   state: LedgerState;
@@ -238,7 +241,6 @@ export interface LoadedState {
 }
 
 const toDecimal = (v: string | number) => new Decimal(v);
-const SETTLE_PAGE = 16;
 
 /** The compact state of the locked accounts (see the header comment). */
 export async function loadState(

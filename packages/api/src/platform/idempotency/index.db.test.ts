@@ -7,7 +7,7 @@ import { createTestApi, FIXTURE, type TestApi } from '../../testing';
 import { auditInsert, writeAudit } from '../audit';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routes';
-import { deferredWrites } from '.';
+import { deferredWrites, requestHash } from '.';
 
 /** A stand-in money-moving route: its effect is an audit row; `slowMs` holds the transaction open. */
 let release: (() => void) | undefined;
@@ -128,6 +128,16 @@ describe('Idempotency-Key on money-moving POSTs', () => {
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: { code: 'idempotency_key_reused' } });
     expect(await counts()).toEqual({ audit: 1, keys: 1 });
+  });
+
+  it('stores the SHA-256 of the method, path and canonical body (computed by PostgreSQL)', async () => {
+    const [row] = await withSystem(api.db.db, (tx) =>
+      tx
+        .select({ hash: idempotencyKeys.requestHash })
+        .from(idempotencyKeys)
+        .where(eq(idempotencyKeys.key, 'key-replay-0001')),
+    );
+    expect(row?.hash).toBe(await requestHash('POST', '/api/v1/test-payments', { amount: '10.00' }));
   });
 
   it('keeps keys per organization', async () => {

@@ -45,8 +45,17 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What a request's hash is taken of: its method, path and canonical body. */
+export function requestText(method: string, path: string, body: unknown): string {
+  return `${method} ${path}\n${canonicalJson(body)}`;
+}
+
+/**
+ * The SHA-256 (hex) of `requestText`, as stored in `idempotency_keys.request_hash`. The request
+ * path computes it in PostgreSQL (`requestHashSql`), where it costs less than WebCrypto's job here.
+ */
 export async function requestHash(method: string, path: string, body: unknown): Promise<string> {
-  const data = new TextEncoder().encode(`${method} ${path}\n${canonicalJson(body)}`);
+  const data = new TextEncoder().encode(requestText(method, path, body));
   const digest = await crypto.subtle.digest('SHA-256', data);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -55,8 +64,11 @@ export async function requestHash(method: string, path: string, body: unknown): 
 const lockKey = compileStatement(
   sql`select pg_try_advisory_xact_lock(hashtext(${sql.placeholder('orgId')}), hashtext(${sql.placeholder('key')})) as locked`,
 );
+/** `requestHash` in SQL, of a `requestText` parameter. */
+const requestHashSql = (text: unknown) => sql`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`;
 const readKey = compileStatement(
-  sql`select request_hash as "requestHash", request_method as "requestMethod", request_path as "requestPath",
+  sql`select request_hash = ${requestHashSql(sql.placeholder('request'))} as "sameRequest",
+      request_method as "requestMethod", request_path as "requestPath",
       status, response_status as "responseStatus", response_body as "responseBody"
     from idempotency_keys
     where distributor_id = ${sql.placeholder('distributorId')} and org_id = ${sql.placeholder('orgId')}
@@ -65,17 +77,18 @@ const readKey = compileStatement(
 );
 /** The key's row, completed with the response (JSON as one text parameter: no query building). */
 function insertKey(
-  row: OwnerColumns & { key: string; method: string; path: string; hash: string },
+  row: OwnerColumns & { key: string; method: string; path: string; request: string },
   result: { status: number; body: unknown },
 ): SQL {
   return sql`insert into idempotency_keys (distributor_id, reseller_id, org_id, key, request_method, request_path,
       request_hash, status, response_status, response_body, completed_at)
     values (${row.distributorId}, ${row.resellerId}, ${row.orgId}, ${row.key}, ${row.method}, ${row.path},
-      ${row.hash}, 'COMPLETED', ${result.status}, ${JSON.stringify(result.body ?? null)}::jsonb, now())`;
+      ${requestHashSql(row.request)}, 'COMPLETED', ${result.status}, ${JSON.stringify(result.body ?? null)}::jsonb, now())`;
 }
 
 interface StoredKey {
-  requestHash: string;
+  /** Its stored hash is the hash of this request's `requestText`. */
+  sameRequest: boolean;
   requestMethod: string;
   requestPath: string;
   status: string;
@@ -123,7 +136,7 @@ export function createIdempotency() {
     if (inFlight.has(slot)) throw inProgress();
     inFlight.add(slot);
     try {
-      const hash = await requestHash(req.method, req.path, req.body);
+      const request = requestText(req.method, req.path, req.body);
       // BEGIN, the tenant, the key's lock and its read leave in one write (with the handler's
       // first reads when it only defers its writes); the final statement (the deferred writes
       // with the key's row) leaves with COMMIT.
@@ -132,7 +145,12 @@ export function createIdempotency() {
         tenantSet.catch(() => {}); // its error fails the statements behind it too
         // Two statements: the key is read by the statement after the lock's, whose snapshot is
         // taken once the lock is held.
-        const values = { distributorId: req.tenant.distributorId, orgId: req.tenant.orgId, key: req.key };
+        const values = {
+          distributorId: req.tenant.distributorId,
+          orgId: req.tenant.orgId,
+          key: req.key,
+          request,
+        };
         const keyCheck = Promise.all([lockKey(tx, values), readKey(tx, values), tenantSet]);
         openDeferredWrites(tx);
         // A handler that writes nothing before its deferred writes may start now: its reads ride
@@ -146,7 +164,7 @@ export function createIdempotency() {
         if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress(early !== undefined);
         if (existing) {
           if (
-            existing.requestHash !== hash ||
+            !existing.sameRequest ||
             existing.requestMethod !== req.method ||
             existing.requestPath !== req.path
           ) {
@@ -164,7 +182,13 @@ export function createIdempotency() {
         const result = await (early ?? req.run(tx));
         // The key's row goes with the writes the request deferred: one statement.
         const keyRow = insertKey(
-          { ...(await ownColumns(tx, req.tenant)), key: req.key, method: req.method, path: req.path, hash },
+          {
+            ...(await ownColumns(tx, req.tenant)),
+            key: req.key,
+            method: req.method,
+            path: req.path,
+            request,
+          },
           result,
         );
         const value = { ...result, replayed: false };
