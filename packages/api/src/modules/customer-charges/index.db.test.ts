@@ -478,16 +478,18 @@ describe('the rows stay the reseller’s own', () => {
 
 describe('a block whose sort column is filtered (the walk starts at the first value that passes)', () => {
   const tenant = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
-  const block = (request: Record<string, unknown>, bounded: boolean, steps?: number) => {
+  const block = (
+    request: Record<string, unknown>,
+    bounded: boolean,
+    steps?: number,
+    deferredFrom?: number,
+  ) => {
     const q = buildGridQuery(catalogue, request, gridOptions);
     return withTenant(api.db.db, tenant, async (tx) => {
-      const page = await queryBlock(
-        tx,
-        tenant,
-        bounded ? q : { ...q, sortColumnFilter: undefined },
-        true,
-        steps,
-      );
+      const page = await queryBlock(tx, tenant, bounded ? q : { ...q, sortColumnFilter: undefined }, true, {
+        ...(steps === undefined ? {} : { boundSteps: steps }),
+        ...(deferredFrom === undefined ? {} : { deferredFrom }),
+      });
       return { ids: page.rows.map((r) => r.id), lastRow: page.lastRow };
     });
   };
@@ -542,11 +544,17 @@ describe('a block whose sort column is filtered (the walk starts at the first va
     )
     .map((r) => ({ ...r, endRow: r.startRow + 3 }));
 
-  it('answers the same rows and lastRow as without the bounds, however few values it may look at', async () => {
+  it('answers the same rows and lastRow as without the bounds, however few values it may look at, ids first or not', async () => {
     await fc.assert(
-      fc.asyncProperty(request, fc.constantFrom(1, 2, 256), async (r, steps) => {
-        expect(await block(r, true, steps)).toEqual(await block(r, false));
-      }),
+      fc.asyncProperty(
+        request,
+        fc.constantFrom(1, 2, 256),
+        fc.constantFrom(0, 2, 1000),
+        async (r, steps, from) => {
+          // Also with the ids found first (from that offset on), against the plain query.
+          expect(await block(r, true, steps, from)).toEqual(await block(r, false, undefined, 1000));
+        },
+      ),
       { numRuns: 120 },
     );
   }, 60_000);

@@ -101,6 +101,8 @@ export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
 
 /** At most this many of a column's values are looked at from each end (see sortColumnBounds). */
 export const BOUND_STEPS = 256;
+/** From this offset on, a block finds its rows' ids before it reads the rows (see queryBlock). */
+export const DEFERRED_FROM = 1000;
 
 /**
  * One block of the grid. Count strategy: none. One row more than asked is read; when it is not
@@ -118,7 +120,10 @@ export async function queryBlock(
   tenant: Tenant,
   q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sortColumnFilter'>,
   filtered: boolean,
-  boundSteps = BOUND_STEPS,
+  {
+    boundSteps = BOUND_STEPS,
+    deferredFrom = DEFERRED_FROM,
+  }: { boundSteps?: number; deferredFrom?: number } = {},
 ): Promise<{ rows: CustomerChargeRow[]; lastRow: number }> {
   // Custom plans always: a generic plan (postgres.js prepares statements) does not see a
   // filter's value. No JIT and no parallel workers: a block reads a few hundred rows, and JIT's
@@ -128,13 +133,36 @@ export async function queryBlock(
     sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true),
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_sort', ${filtered ? 'off' : 'on'}, true)`,
   );
-  const rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
-    tx,
-    sql`${SELECT} where ${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, boundSteps)}
-      order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`,
-  );
-  if (rows.length <= q.limit) return { rows, lastRow: q.offset + rows.length };
-  return { rows: rows.slice(0, q.limit), lastRow: -1 };
+  const where = sql`${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, boundSteps)}`;
+  const window = sql`order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`;
+  if (q.offset < deferredFrom) {
+    const rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
+      tx,
+      sql`${SELECT} where ${where} ${window}`,
+    );
+    if (rows.length <= q.limit) return { rows, lastRow: q.offset + rows.length };
+    return { rows: rows.slice(0, q.limit), lastRow: -1 };
+  }
+  // Far down, the rows skipped by the offset are many: find the block's ids first, so that only
+  // the rows of the block are turned into text (half the time at 500,000 rows down), then read
+  // them by key. The sync only ever adds rows, and never changes one, so they are all still there.
+  const ids = (
+    await queryRows<{ id: string }>(
+      tx,
+      sql`select ${t.invoiceItemId} as "id" from ${t} where ${where} ${window}`,
+    )
+  ).map((r) => r.id);
+  const block = ids.slice(0, q.limit);
+  const found =
+    block.length === 0
+      ? []
+      : await queryRows<CustomerChargeRow & Record<string, unknown>>(
+          tx,
+          sql`${SELECT} where ${own(tenant)} and ${t.invoiceItemId} in ${block}`,
+        );
+  const byId = new Map(found.map((r) => [r.id, r]));
+  const rows = block.flatMap((id) => byId.get(id) ?? []);
+  return { rows, lastRow: ids.length <= q.limit ? q.offset + ids.length : -1 };
 }
 
 /**
