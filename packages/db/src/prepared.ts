@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import type { Transaction } from './client';
 
@@ -31,4 +31,60 @@ export function compileStatement(
     const { session } = tx as unknown as { session: PgSession };
     return session.prepareQuery(compiled, undefined, 'hot', false).execute(values);
   };
+}
+
+/**
+ * A statement compiled once into its text, cut at its parameters, so that several can be joined
+ * into one statement (`executeTogether`) with their parameters renumbered: no query building per
+ * request. Parameters are `sql.placeholder(name)`s, filled per use by `part`.
+ */
+export interface PartTemplate {
+  /** The text between parameters: one more than `params`. */
+  segments: string[];
+  /** A placeholder's name, or a constant value compiled in. */
+  params: ({ placeholder: string } | { value: unknown })[];
+}
+
+/** A template with its values: one piece of an `executeTogether` statement. */
+export interface StatementPart {
+  template: PartTemplate;
+  values: Record<string, unknown>;
+}
+
+export function compilePart(query: SQL): PartTemplate {
+  const compiled = dialect.sqlToQuery(query);
+  const segments = compiled.sql.split(/\$\d+/);
+  if (segments.length !== compiled.params.length + 1)
+    throw new Error(`compilePart: expected ${compiled.params.length} parameters in ${compiled.sql}`);
+  const params = compiled.params.map((p) => (is(p, Placeholder) ? { placeholder: p.name } : { value: p }));
+  return { segments, params };
+}
+
+export function part(template: PartTemplate, values: Record<string, unknown>): StatementPart {
+  return { template, values };
+}
+
+/**
+ * Runs the parts as ONE prepared statement, `with w0 as (…), w1 as (…) select 1` (one part: as is).
+ * Drizzle `SQL` parts are compiled here, per call. Foreign keys are checked at the statement's end,
+ * so the rows may refer to each other; every part sees the snapshot from before the statement.
+ */
+export function executeTogether(tx: Transaction, parts: readonly (SQL | StatementPart)[]): Promise<unknown> {
+  const params: unknown[] = [];
+  const pieces: string[] = [];
+  for (const p of parts) {
+    const { template, values } = 'template' in p ? p : { template: compilePart(p), values: {} };
+    const { segments, params: slots } = template;
+    let text = '';
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      params.push('placeholder' in slot ? values[slot.placeholder] : slot.value);
+      text += `${segments[i]}$${params.length}`;
+    }
+    pieces.push(text + segments[slots.length]);
+  }
+  const text =
+    pieces.length === 1 ? pieces[0]! : `with ${pieces.map((t, i) => `w${i} as (${t})`).join(', ')} select 1`;
+  const { session } = tx as unknown as { session: PgSession };
+  return session.prepareQuery({ sql: text, params }, undefined, 'hot', false).execute();
 }

@@ -31,14 +31,17 @@ import {
 } from '@cascade/billing-core';
 import {
   accounts,
+  compilePart,
   compileStatement,
   invoices,
+  part,
   queryRows,
+  type StatementPart,
   type Tenant,
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
 import { rowsOf, writeTogether } from '../../platform/idempotency';
 
@@ -457,7 +460,83 @@ const ENTRY_TYPE: Record<LedgerDocument['kind'], string> = {
   CANCELLATION: 'INVOICE',
 };
 
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+// The write statements' parts, compiled once (values as placeholders): see `resultWrites`.
+const CANCEL_INVOICE = compilePart(
+  sql`update invoices set status = 'CANCELED', amount_due = 0, canceled_at = now()
+      where distributor_id = ${sql.placeholder('distributorId')} and id = ${sql.placeholder('invoiceId')} and status = 'UNPAID'`,
+);
+const REVERSE_ALLOCATIONS = compilePart(
+  sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
+        debit_invoice_id, source, payment_id, credit_invoice_id, reverses_allocation_id, amount, currency)
+      select a.distributor_id, a.reseller_id, a.org_id, ${sql.placeholder('cancellationId')} || '/reverses/' || a.id, a.account_id,
+        a.debit_invoice_id, a.source, a.payment_id, a.credit_invoice_id, a.id, -a.amount, a.currency
+      from allocations a where a.distributor_id = ${sql.placeholder('distributorId')} and a.debit_invoice_id = ${sql.placeholder('invoiceId')}
+        and a.reverses_allocation_id is null`,
+);
+const INSERT_PAYMENTS = compilePart(
+  sql`insert into payments (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
+        method, reference, payment_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, method, reference, payment_date,
+        amount, currency, created_by
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, cash_desk_id text, method text, reference text, payment_date date, amount numeric,
+        currency text, created_by text)`,
+);
+const INSERT_REFUNDS = compilePart(
+  sql`insert into refunds (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
+        refund_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, refund_date, amount, currency,
+        created_by
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, cash_desk_id text, refund_date date, amount numeric, currency text, created_by text)`,
+);
+const INSERT_TRANSFERS = compilePart(
+  sql`insert into transfers (distributor_id, reseller_id, org_id, id, from_account_id,
+        to_account_id, to_org_id, transfer_date, amount, currency, created_by)
+      select distributor_id, reseller_id, org_id, id, from_account_id, to_account_id, to_org_id, transfer_date,
+        amount, currency, created_by
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text, id text,
+        from_account_id text, to_account_id text, to_org_id text, transfer_date date, amount numeric,
+        currency text, created_by text)`,
+);
+const INSERT_WRITE_OFFS = compilePart(
+  sql`insert into write_offs (distributor_id, reseller_id, org_id, id, account_id, invoice_id,
+        write_off_date, amount, currency, reason, created_by)
+      select distributor_id, reseller_id, org_id, id, account_id, invoice_id, write_off_date, amount, currency,
+        reason, created_by
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text, id text,
+        account_id text, invoice_id text, write_off_date date, amount numeric, currency text, reason text,
+        created_by text)`,
+);
+const INSERT_LINKS = compilePart(
+  sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
+        debit_invoice_id, source, payment_id, credit_invoice_id, amount, currency)
+      select distributor_id, reseller_id, org_id, id, account_id, debit_invoice_id, source, payment_id,
+        credit_invoice_id, amount, currency
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text,
+        id text, account_id text, debit_invoice_id text, source text, payment_id text, credit_invoice_id text,
+        amount numeric, currency text)`,
+);
+const UPDATE_INVOICES_DUE = compilePart(
+  sql`update invoices i set amount_due = i.amount_due - c.amount,
+        status = case when i.amount_due - c.amount = 0 then 'PAID' else i.status end
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id text, amount numeric)
+      where i.distributor_id = ${sql.placeholder('distributorId')} and i.id = c.id`,
+);
+const INSERT_LEDGER_ENTRIES = compilePart(
+  sql`insert into ledger_entries (distributor_id, reseller_id, org_id, account_id, currency,
+        amount, entry_date, document_type, document_id)
+      select distributor_id, reseller_id, org_id, account_id, currency, amount, entry_date, document_type,
+        document_id
+      from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text, org_id text,
+        account_id text, currency text, amount numeric, entry_date date, document_type text, document_id text)
+`,
+);
+const ADD_TO_BALANCES = compilePart(
+  sql`update accounts a set balance = a.balance + c.amount
+        from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id text, amount numeric)
+        where a.distributor_id = ${sql.placeholder('distributorId')} and a.id = c.id`,
+);
 
 /**
  * Appends the rule's documents and entries, then brings the stored figures along: account balances
@@ -470,7 +549,7 @@ export async function writeResult(args: WriteArgs): Promise<void> {
 }
 
 /** The statements of `writeResult`, for a caller that sends them with others (`writeTogether`). */
-export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): SQL[] {
+export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): StatementPart[] {
   const { result } = args;
   const owner = (accountId: string) => {
     const a = args.accounts.get(accountId);
@@ -579,62 +658,19 @@ export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): SQL[] {
   // command. Foreign keys are checked at its end, so rows may refer to each other; every CTE reads
   // the snapshot from before the statement, so a cancellation's reversals never reverse the links
   // this command creates.
-  const parts: SQL[] = [];
+  const parts: StatementPart[] = [];
   for (const c of cancellations) {
-    parts.push(sql`update invoices set status = 'CANCELED', amount_due = 0, canceled_at = now()
-      where distributor_id = ${distributorId} and id = ${c.invoiceId} and status = 'UNPAID'`);
-    parts.push(sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
-        debit_invoice_id, source, payment_id, credit_invoice_id, reverses_allocation_id, amount, currency)
-      select a.distributor_id, a.reseller_id, a.org_id, ${c.id} || '/reverses/' || a.id, a.account_id,
-        a.debit_invoice_id, a.source, a.payment_id, a.credit_invoice_id, a.id, -a.amount, a.currency
-      from allocations a where a.distributor_id = ${distributorId} and a.debit_invoice_id = ${c.invoiceId}
-        and a.reverses_allocation_id is null`);
+    parts.push(part(CANCEL_INVOICE, { distributorId, invoiceId: c.invoiceId }));
+    parts.push(part(REVERSE_ALLOCATIONS, { cancellationId: c.id, distributorId, invoiceId: c.invoiceId }));
   }
-  if (payments.length > 0)
-    parts.push(sql`insert into payments (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
-        method, reference, payment_date, amount, currency, created_by)
-      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, method, reference, payment_date,
-        amount, currency, created_by
-      from jsonb_to_recordset(${json(payments)}) as r(distributor_id text, reseller_id text, org_id text, id text,
-        account_id text, cash_desk_id text, method text, reference text, payment_date date, amount numeric,
-        currency text, created_by text)`);
-  if (refunds.length > 0)
-    parts.push(sql`insert into refunds (distributor_id, reseller_id, org_id, id, account_id, cash_desk_id,
-        refund_date, amount, currency, created_by)
-      select distributor_id, reseller_id, org_id, id, account_id, cash_desk_id, refund_date, amount, currency,
-        created_by
-      from jsonb_to_recordset(${json(refunds)}) as r(distributor_id text, reseller_id text, org_id text, id text,
-        account_id text, cash_desk_id text, refund_date date, amount numeric, currency text, created_by text)`);
-  if (transfers.length > 0)
-    parts.push(sql`insert into transfers (distributor_id, reseller_id, org_id, id, from_account_id,
-        to_account_id, to_org_id, transfer_date, amount, currency, created_by)
-      select distributor_id, reseller_id, org_id, id, from_account_id, to_account_id, to_org_id, transfer_date,
-        amount, currency, created_by
-      from jsonb_to_recordset(${json(transfers)}) as r(distributor_id text, reseller_id text, org_id text, id text,
-        from_account_id text, to_account_id text, to_org_id text, transfer_date date, amount numeric,
-        currency text, created_by text)`);
-  if (writeOffs.length > 0)
-    parts.push(sql`insert into write_offs (distributor_id, reseller_id, org_id, id, account_id, invoice_id,
-        write_off_date, amount, currency, reason, created_by)
-      select distributor_id, reseller_id, org_id, id, account_id, invoice_id, write_off_date, amount, currency,
-        reason, created_by
-      from jsonb_to_recordset(${json(writeOffs)}) as r(distributor_id text, reseller_id text, org_id text, id text,
-        account_id text, invoice_id text, write_off_date date, amount numeric, currency text, reason text,
-        created_by text)`);
-  if (allocations.length > 0)
-    parts.push(sql`insert into allocations (distributor_id, reseller_id, org_id, id, account_id,
-        debit_invoice_id, source, payment_id, credit_invoice_id, amount, currency)
-      select distributor_id, reseller_id, org_id, id, account_id, debit_invoice_id, source, payment_id,
-        credit_invoice_id, amount, currency
-      from jsonb_to_recordset(${json(allocations)}) as r(distributor_id text, reseller_id text, org_id text,
-        id text, account_id text, debit_invoice_id text, source text, payment_id text, credit_invoice_id text,
-        amount numeric, currency text)`);
+  if (payments.length > 0) parts.push(part(INSERT_PAYMENTS, { rows: JSON.stringify(payments) }));
+  if (refunds.length > 0) parts.push(part(INSERT_REFUNDS, { rows: JSON.stringify(refunds) }));
+  if (transfers.length > 0) parts.push(part(INSERT_TRANSFERS, { rows: JSON.stringify(transfers) }));
+  if (writeOffs.length > 0) parts.push(part(INSERT_WRITE_OFFS, { rows: JSON.stringify(writeOffs) }));
+  if (allocations.length > 0) parts.push(part(INSERT_LINKS, { rows: JSON.stringify(allocations) }));
   if (dueChanges.size > 0) {
     const changes = [...dueChanges].map(([id, amount]) => ({ id, amount: amount.toFixed() }));
-    parts.push(sql`update invoices i set amount_due = i.amount_due - c.amount,
-        status = case when i.amount_due - c.amount = 0 then 'PAID' else i.status end
-      from jsonb_to_recordset(${json(changes)}) as c(id text, amount numeric)
-      where i.distributor_id = ${distributorId} and i.id = c.id`);
+    parts.push(part(UPDATE_INVOICES_DUE, { rows: JSON.stringify(changes), distributorId }));
   }
   if (result.entries.length > 0) {
     const rows = result.entries.map((e) => {
@@ -653,13 +689,7 @@ export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): SQL[] {
         document_id: e.documentId,
       };
     });
-    parts.push(sql`insert into ledger_entries (distributor_id, reseller_id, org_id, account_id, currency,
-        amount, entry_date, document_type, document_id)
-      select distributor_id, reseller_id, org_id, account_id, currency, amount, entry_date, document_type,
-        document_id
-      from jsonb_to_recordset(${json(rows)}) as r(distributor_id text, reseller_id text, org_id text,
-        account_id text, currency text, amount numeric, entry_date date, document_type text, document_id text)
-`);
+    parts.push(part(INSERT_LEDGER_ENTRIES, { rows: JSON.stringify(rows) }));
     const byAccount = new Map<string, Decimal>();
     for (const e of result.entries)
       byAccount.set(e.accountId, (byAccount.get(e.accountId) ?? new Decimal(0)).plus(e.amount));
@@ -667,9 +697,7 @@ export function resultWrites(args: Omit<WriteArgs, 'afterFirstWrite'>): SQL[] {
       .filter(([, v]) => !v.isZero())
       .map(([id, amount]) => ({ id, amount: amount.toFixed() }));
     if (changes.length > 0)
-      parts.push(sql`update accounts a set balance = a.balance + c.amount
-        from jsonb_to_recordset(${json(changes)}) as c(id text, amount numeric)
-        where a.distributor_id = ${distributorId} and a.id = c.id`);
+      parts.push(part(ADD_TO_BALANCES, { rows: JSON.stringify(changes), distributorId }));
   }
   return parts;
 }

@@ -1,5 +1,5 @@
-import { auditLog, type Transaction } from '@cascade/db';
-import type { SQL } from 'drizzle-orm';
+import { auditLog, compilePart, part, type StatementPart, type Transaction } from '@cascade/db';
+import { sql } from 'drizzle-orm';
 import { type OwnerColumns, ownColumns, type Session } from '../tenancy';
 
 export interface AuditEntry {
@@ -26,12 +26,27 @@ export async function writeAudit(tx: Transaction, entry: AuditEntry): Promise<vo
 }
 
 /**
- * The insert of `writeAudit` as one statement, for a caller that sends it together with the change
- * it records (`writeTogether`, or deferred until the Idempotency-Key's row is written).
+ * The insert of `writeAudit` as one statement part (compiled once), for a caller that sends it
+ * together with the change it records (`writeTogether`, or deferred until the Idempotency-Key's
+ * row is written).
  */
-export function auditInsert(tx: Transaction, entry: AuditEntry & { owner: OwnerColumns }): SQL {
-  return tx.insert(auditLog).values(auditValues(entry, entry.owner)).getSQL();
+export function auditInsert(_tx: Transaction, entry: AuditEntry & { owner: OwnerColumns }): StatementPart {
+  const v = auditValues(entry, entry.owner);
+  return part(AUDIT_INSERT, {
+    ...v,
+    old: v.old === null ? null : JSON.stringify(v.old),
+    new: v.new === null ? null : JSON.stringify(v.new),
+  });
 }
+
+const AUDIT_INSERT = compilePart(
+  sql`insert into audit_log (distributor_id, reseller_id, org_id, actor_user_id, action, entity_type, entity_id,
+      old, new, request_id)
+    values (${sql.placeholder('distributorId')}, ${sql.placeholder('resellerId')}, ${sql.placeholder('orgId')},
+      ${sql.placeholder('actorUserId')}, ${sql.placeholder('action')}, ${sql.placeholder('entityType')},
+      ${sql.placeholder('entityId')}, ${sql.placeholder('old')}::jsonb, ${sql.placeholder('new')}::jsonb,
+      ${sql.placeholder('requestId')})`,
+);
 
 function auditValues(entry: AuditEntry, owner: OwnerColumns) {
   return {

@@ -1,6 +1,6 @@
 import type { Transaction } from '@cascade/db';
-import { executePrepared } from '@cascade/db';
-import { type SQL, sql } from 'drizzle-orm';
+import { executeTogether, type StatementPart } from '@cascade/db';
+import type { SQL } from 'drizzle-orm';
 
 /**
  * Writes a request hands to the idempotency layer, sent together with the key's row as ONE statement
@@ -9,7 +9,7 @@ import { type SQL, sql } from 'drizzle-orm';
  * (every CTE sees the snapshot from before the statement); `after` runs once they are written.
  */
 export interface DeferredWrites {
-  parts: SQL[];
+  parts: (SQL | StatementPart)[];
   after: (() => Promise<void>)[];
 }
 
@@ -27,7 +27,7 @@ export function openDeferredWrites(tx: Transaction): DeferredWrites {
 }
 
 /** Closes the list and writes it with `last` (the key's row) in one statement. */
-export async function flushDeferredWrites(tx: Transaction, last: SQL[]): Promise<void> {
+export async function flushDeferredWrites(tx: Transaction, last: (SQL | StatementPart)[]): Promise<void> {
   const list = open.get(tx);
   open.delete(tx);
   await writeTogether(tx, [...(list?.parts ?? []), ...last]);
@@ -35,20 +35,11 @@ export async function flushDeferredWrites(tx: Transaction, last: SQL[]): Promise
 }
 
 /**
- * Runs write statements as one: `with w0 as (…), w1 as (…) select 1`. Foreign keys are checked at
- * the statement's end, so the rows may refer to each other.
+ * Runs write statements as one: `with w0 as (…), w1 as (…) select 1` (`executeTogether`: parts
+ * compiled once, or drizzle `SQL` compiled per call). Foreign keys are checked at the statement's
+ * end, so the rows may refer to each other.
  */
-export async function writeTogether(tx: Transaction, parts: readonly SQL[]): Promise<void> {
+export async function writeTogether(tx: Transaction, parts: readonly (SQL | StatementPart)[]): Promise<void> {
   if (parts.length === 0) return;
-  if (parts.length === 1) {
-    await executePrepared(tx, parts[0]!);
-    return;
-  }
-  await executePrepared(
-    tx,
-    sql`with ${sql.join(
-      parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
-      sql`, `,
-    )} select 1`,
-  );
+  await executeTogether(tx, parts);
 }

@@ -1,12 +1,15 @@
 import {
+  compilePart,
   compileStatement,
   type Database,
+  part,
   pipelinedTransaction,
+  type StatementPart,
   setTenant,
   type Tenant,
   type Transaction,
 } from '@cascade/db';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { type OwnerColumns, ownColumns } from '../tenancy';
 import { deferredWrites, flushDeferredWrites, openDeferredWrites } from './deferred';
@@ -75,16 +78,21 @@ const readKey = compileStatement(
       and key = ${sql.placeholder('key')}
     limit 1`,
 );
-/** The key's row, completed with the response (JSON as one text parameter: no query building). */
+/** The key's row, completed with the response: a statement part compiled once. */
 function insertKey(
   row: OwnerColumns & { key: string; method: string; path: string; request: string },
   result: { status: number; body: unknown },
-): SQL {
-  return sql`insert into idempotency_keys (distributor_id, reseller_id, org_id, key, request_method, request_path,
-      request_hash, status, response_status, response_body, completed_at)
-    values (${row.distributorId}, ${row.resellerId}, ${row.orgId}, ${row.key}, ${row.method}, ${row.path},
-      ${requestHashSql(row.request)}, 'COMPLETED', ${result.status}, ${JSON.stringify(result.body ?? null)}::jsonb, now())`;
+): StatementPart {
+  return part(INSERT_KEY, { ...row, status: result.status, body: JSON.stringify(result.body ?? null) });
 }
+const INSERT_KEY = compilePart(
+  sql`insert into idempotency_keys (distributor_id, reseller_id, org_id, key, request_method, request_path,
+      request_hash, status, response_status, response_body, completed_at)
+    values (${sql.placeholder('distributorId')}, ${sql.placeholder('resellerId')}, ${sql.placeholder('orgId')},
+      ${sql.placeholder('key')}, ${sql.placeholder('method')}, ${sql.placeholder('path')},
+      ${requestHashSql(sql.placeholder('request'))}, 'COMPLETED', ${sql.placeholder('status')},
+      ${sql.placeholder('body')}::jsonb, now())`,
+);
 
 interface StoredKey {
   /** Its stored hash is the hash of this request's `requestText`. */
