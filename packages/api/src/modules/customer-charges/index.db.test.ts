@@ -559,6 +559,53 @@ describe('a block whose sort column is filtered (the walk starts at the first va
     );
   }, 60_000);
 
+  it('blocks asked in order continue where the last one ended, with the same rows as by offset', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        for (let startRow = 0; startRow < 9; startRow += 2) {
+          const next = { ...r, startRow, endRow: startRow + 2 };
+          expect(await block(next, true, undefined, 0)).toEqual(await block(next, false, undefined, 1000));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('a continuation is used only while no sync has added rows since', async () => {
+    const r = { sortModel: [{ colId: 'invoiceNumber', sort: 'asc' }], filterModel: {} };
+    const at = (startRow: number, deferredFrom: number) =>
+      block({ ...r, startRow, endRow: startRow + 3 }, true, undefined, deferredFrom);
+    const before = await at(3, 1000);
+    // A row that sorts first, added behind the sync's back (the data's version stays): the next
+    // block continues after the last row it answered, so it is the one from before the row.
+    const extra = sql`jsonb_populate_record(null::customer_charge_rows, (select to_jsonb(c) ||
+      '{"invoice_item_id": "extra-row", "invoice_number": "INV-000"}'::jsonb
+      from customer_charge_rows c where org_id = ${RA} order by invoice_item_id limit 1))`;
+    try {
+      await at(0, 0);
+      await withSystem(api.db.db, (tx) =>
+        tx.execute(sql`insert into customer_charge_rows select * from ${extra}`),
+      );
+      expect(await at(3, 0)).toEqual(before);
+      // A sync recorded since: the offset, on the rows as they are now.
+      await at(0, 0);
+      await withSystem(api.db.db, (tx) =>
+        tx.execute(sql`insert into job_runs (distributor_id, reseller_id, org_id, id, job_name,
+          scheduled_local_date, status, finished_at)
+          values (${D}, ${RA}, ${RA}, 'version-test', 'version-test', '2099-01-01', 'SUCCEEDED',
+            clock_timestamp() + interval '1 day')`),
+      );
+      const now = await at(3, 0);
+      expect(now).toEqual(await at(3, 1000));
+      expect(now).not.toEqual(before);
+    } finally {
+      await withSystem(api.db.db, async (tx) => {
+        await tx.execute(sql`delete from customer_charge_rows where invoice_item_id = 'extra-row'`);
+        await tx.execute(sql`delete from job_runs where id = 'version-test'`);
+      });
+    }
+  });
+
   it('an empty block when no value of the column passes', async () => {
     const r = {
       startRow: 0,

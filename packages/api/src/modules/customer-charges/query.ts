@@ -8,6 +8,7 @@ import { Decimal, formatAmount } from '@cascade/billing-core';
 import {
   type Database,
   type DatabaseKind,
+  jobRuns,
   queryRows,
   type Tenant,
   type Transaction,
@@ -99,11 +100,6 @@ export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
   };
 }
 
-/** At most this many of a column's values are looked at from each end (see sortColumnBounds). */
-export const BOUND_STEPS = 256;
-/** From this offset on, a block finds its rows' ids before it reads the rows (see queryBlock). */
-export const DEFERRED_FROM = 1000;
-
 /**
  * One block of the grid. Count strategy: none. One row more than asked is read; when it is not
  * there, the block is the last and `lastRow` is exact, otherwise -1 (AG Grid's "more to come").
@@ -114,11 +110,18 @@ export const DEFERRED_FROM = 1000;
  * to read every matching row and sort them (seconds at a million rows), where walking the sort
  * column's index and filtering on the way finds a block in milliseconds. Its worst case (a filter
  * that matches almost nothing) costs about what the sort plan costs anyway.
+ *
+ * Far down (from `deferredFrom` rows), the infinite row model asks for the blocks in order: the
+ * block right after one this process just answered, for the same tenant and view, starts where
+ * that one ended (`(key, id) > (last key, last id)`, an index seek) instead of counting its way
+ * there again. Only while the data is as it was: the sync is the table's only writer, and it
+ * records a successful run in the transaction that adds its rows; the block's answer is kept
+ * only when the latest such run, read after it, is the one read before the block it follows.
  */
 export async function queryBlock(
   tx: Transaction,
   tenant: Tenant,
-  q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sortColumnFilter'>,
+  q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sort' | 'sortColumnFilter'>,
   filtered: boolean,
   {
     boundSteps = BOUND_STEPS,
@@ -134,36 +137,144 @@ export async function queryBlock(
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_sort', ${filtered ? 'off' : 'on'}, true)`,
   );
   const where = sql`${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, boundSteps)}`;
-  const window = sql`order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`;
-  if (q.offset < deferredFrom) {
+  const page = (rows: CustomerChargeRow[], found: number) =>
+    found <= q.limit ? { rows, lastRow: q.offset + found } : { rows: rows.slice(0, q.limit), lastRow: -1 };
+
+  const key = seekKey(q);
+  const signature = key && q.offset + q.limit >= deferredFrom ? viewSignature(tenant, q) : undefined;
+  const known = signature === undefined ? undefined : continuations.take(signature, q.offset);
+  if (key && signature && known) {
     const rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
+      tx,
+      sql`${SELECT} where ${where} and ${after(key, known.after)} order by ${q.orderBy} limit ${q.limit + 1}`,
+    );
+    if ((await dataVersion(tx, tenant)) === known.version) {
+      remember(signature, key, known.version, q, rows, rows.length > q.limit);
+      return page(rows, rows.length);
+    }
+  }
+  const version = signature === undefined ? undefined : await dataVersion(tx, tenant);
+  const window = sql`order by ${q.orderBy} limit ${q.limit + 1} offset ${q.offset}`;
+  let rows: CustomerChargeRow[];
+  let found: number;
+  if (q.offset < deferredFrom) {
+    rows = await queryRows<CustomerChargeRow & Record<string, unknown>>(
       tx,
       sql`${SELECT} where ${where} ${window}`,
     );
-    if (rows.length <= q.limit) return { rows, lastRow: q.offset + rows.length };
-    return { rows: rows.slice(0, q.limit), lastRow: -1 };
+    found = rows.length;
+  } else {
+    // Far down, the rows skipped by the offset are many: find the block's ids first, so that only
+    // the rows of the block are turned into text (half the time at 500,000 rows down), then read
+    // them by key. The sync only ever adds rows, and never changes one, so they are all still there.
+    const ids = (
+      await queryRows<{ id: string }>(
+        tx,
+        sql`select ${t.invoiceItemId} as "id" from ${t} where ${where} ${window}`,
+      )
+    ).map((r) => r.id);
+    const block = ids.slice(0, q.limit);
+    const read =
+      block.length === 0
+        ? []
+        : await queryRows<CustomerChargeRow & Record<string, unknown>>(
+            tx,
+            sql`${SELECT} where ${own(tenant)} and ${t.invoiceItemId} in ${block}`,
+          );
+    const byId = new Map(read.map((r) => [r.id, r]));
+    rows = block.flatMap((id) => byId.get(id) ?? []);
+    found = ids.length;
   }
-  // Far down, the rows skipped by the offset are many: find the block's ids first, so that only
-  // the rows of the block are turned into text (half the time at 500,000 rows down), then read
-  // them by key. The sync only ever adds rows, and never changes one, so they are all still there.
-  const ids = (
-    await queryRows<{ id: string }>(
-      tx,
-      sql`select ${t.invoiceItemId} as "id" from ${t} where ${where} ${window}`,
-    )
-  ).map((r) => r.id);
-  const block = ids.slice(0, q.limit);
-  const found =
-    block.length === 0
-      ? []
-      : await queryRows<CustomerChargeRow & Record<string, unknown>>(
-          tx,
-          sql`${SELECT} where ${own(tenant)} and ${t.invoiceItemId} in ${block}`,
-        );
-  const byId = new Map(found.map((r) => [r.id, r]));
-  const rows = block.flatMap((id) => byId.get(id) ?? []);
-  return { rows, lastRow: ids.length <= q.limit ? q.offset + ids.length : -1 };
+  if (key && signature && version !== undefined) remember(signature, key, version, q, rows, found > q.limit);
+  return page(rows, found);
 }
+
+/** At most this many of a column's values are looked at from each end (see sortColumnBounds). */
+export const BOUND_STEPS = 256;
+/** From this offset on, a block finds its rows' ids before it reads the rows (see queryBlock). */
+export const DEFERRED_FROM = 1000;
+
+type SeekKey = GridQuery['sort'][number];
+
+/**
+ * The sort key a block can seek past: one key (the id follows it in its direction), on a text or
+ * date column, whose comparison reaches the index under RLS (numeric comparisons do not).
+ */
+function seekKey(q: Pick<GridQuery, 'sort'>): SeekKey | undefined {
+  const [key, ...more] = q.sort;
+  if (!key || more.length > 0) return undefined;
+  return key.column.kind === 'text' || key.column.kind === 'date' ? key : undefined;
+}
+
+function after(key: SeekKey, [value, id]: readonly [string, string]): SQL {
+  const v = key.column.kind === 'date' ? sql`${value}::date` : sql`${value}`;
+  return key.desc
+    ? sql`(${key.column.sql}, ${t.invoiceItemId}) < (${v}, ${id})`
+    : sql`(${key.column.sql}, ${t.invoiceItemId}) > (${v}, ${id})`;
+}
+
+/** The tenant and the view (filters and order, values included), as one string. */
+function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>): string {
+  const { sql: text, params } = dialect.sqlToQuery(sql`${q.where} order by ${q.orderBy}`);
+  return JSON.stringify([tenant.distributorId, tenant.orgId, text, params]);
+}
+
+/** The data's version: the reseller's latest successful sync (see queryBlock). */
+async function dataVersion(tx: Transaction, tenant: Tenant): Promise<string> {
+  const [row] = await queryRows<{ v: string | null }>(
+    tx,
+    sql`select max(${jobRuns.finishedAt})::text as v from ${jobRuns}
+      where ${jobRuns.distributorId} = ${tenant.distributorId} and ${jobRuns.orgId} = ${tenant.orgId}
+        and ${jobRuns.status} = 'SUCCEEDED'`,
+  );
+  return row?.v ?? '';
+}
+
+function remember(
+  signature: string,
+  key: SeekKey,
+  version: string,
+  q: Pick<GridQuery, 'limit' | 'offset'>,
+  rows: readonly CustomerChargeRow[],
+  more: boolean,
+): void {
+  // Only a block with rows after it has a next one.
+  const last = more ? rows[q.limit - 1] : undefined;
+  if (!last) return;
+  const value = last[key.colId as keyof CustomerChargeRow];
+  continuations.put(signature, q.offset + q.limit, { version, after: [value, last.id] });
+}
+
+/** Where recent blocks ended, per view: bounded in number and age. */
+class Continuations {
+  private readonly entries = new Map<
+    string,
+    { at: number; version: string; after: readonly [string, string] }
+  >();
+  constructor(
+    private readonly max: number,
+    private readonly ttlMs: number,
+  ) {}
+  take(signature: string, startRow: number) {
+    const id = `${startRow}\u0000${signature}`;
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    return Date.now() - entry.at <= this.ttlMs ? entry : undefined;
+  }
+  put(signature: string, startRow: number, value: { version: string; after: readonly [string, string] }) {
+    const id = `${startRow}\u0000${signature}`;
+    this.entries.delete(id);
+    this.entries.set(id, { at: Date.now(), ...value });
+    // A Map iterates in insertion order: the first entry is the oldest.
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+const continuations = new Continuations(5000, 15 * 60_000);
 
 /**
  * When the first sort column is filtered (`lower(customer) like '%globex%'` sorted by customer),

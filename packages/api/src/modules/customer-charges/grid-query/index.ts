@@ -71,6 +71,8 @@ export interface GridQuery {
    * passes (AND-ed at the top), rendered on any expression put in the column's place. A caller may
    * use it to find the first and last of the column's values that pass, and read only between them.
    */
+  /** The sort keys (the request's, else the default), before the tiebreak. */
+  readonly sort: readonly { readonly colId: string; readonly column: GridColumn; readonly desc: boolean }[];
   readonly sortColumnFilter?: {
     readonly column: GridColumn;
     readonly desc: boolean;
@@ -164,7 +166,11 @@ type Expression = Condition | Group;
 
 interface ParsedView {
   readonly filters: readonly Expression[];
-  readonly sort: readonly { readonly column: GridColumn; readonly sort: SortDirection }[];
+  readonly sort: readonly {
+    readonly colId: string;
+    readonly column: GridColumn;
+    readonly sort: SortDirection;
+  }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,7 +544,7 @@ function parseView(
   defaultSort: readonly SortModelItem[],
 ): ParsedView {
   const filters: Expression[] = [];
-  const sort: { column: GridColumn; sort: SortDirection }[] = [];
+  const sort: { colId: string; column: GridColumn; sort: SortDirection }[] = [];
 
   const sortModel = request.sortModel ?? [];
   const items = check(sortSchema, sortModel, 'sortModel', issues) ?? [];
@@ -549,13 +555,13 @@ function parseView(
     if (!column) continue;
     if (seen.has(item.colId)) issues.add(path, `Column "${item.colId}" is sorted twice`);
     seen.add(item.colId);
-    sort.push({ column, sort: item.sort });
+    sort.push({ colId: item.colId, column, sort: item.sort });
   }
   if (items.length === 0) {
     for (const item of defaultSort) {
       const column = catalogue[item.colId];
       if (!column) throw new Error(`The default sort names "${item.colId}", which is not in the catalogue`);
-      sort.push({ column, sort: item.sort });
+      sort.push({ colId: item.colId, column, sort: item.sort });
     }
   }
 
@@ -771,6 +777,7 @@ export function buildGridQuery(
     ...renderView(view, options),
     limit: page.endRow - page.startRow,
     offset: page.startRow,
+    sort: view.sort.map((s) => ({ colId: s.colId, column: s.column, desc: s.sort === 'desc' })),
     ...(filter ? { sortColumnFilter: filter } : {}),
   };
 }
