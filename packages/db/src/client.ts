@@ -45,7 +45,11 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     if (shouldMigrate) await migratePostgres(opts.url);
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const client = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      ...(onNode() ? { socket: await coalescingSocket() } : {}),
+    });
     const db = drizzle({ client, schema }) as unknown as Database;
     const { PostgresJsSession, PostgresJsTransaction } = await import('drizzle-orm/postgres-js');
     const base = (db as unknown as { session: { dialect: PgDialect; schema: unknown; options: unknown } })
@@ -119,6 +123,55 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await migrate(pglite, { migrationsFolder: await migrationsFolder() });
   }
   return { db: pglite as unknown as Database, kind: 'pglite', close: () => client.close() };
+}
+
+/** Node, not workerd (whose postgres.js build opens its own sockets through `cloudflare:sockets`). */
+function onNode(): boolean {
+  const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
+  return (
+    typeof process !== 'undefined' &&
+    typeof process.versions?.node === 'string' &&
+    userAgent !== 'Cloudflare-Workers'
+  );
+}
+
+/**
+ * postgres.js's sockets, with what one turn of the event loop writes sent in ONE write: postgres.js
+ * writes a message of 1 kB or more at once, so a transaction's last statement (its rows as JSON)
+ * and the COMMIT behind it took two writes, each a costly system call and a wake-up of PostgreSQL.
+ * Corked on the first write of a turn, uncorked after it and postgres.js's own flush (Node's
+ * `cork`/`uncork`).
+ */
+async function coalescingSocket() {
+  const net = await import('node:net');
+  return (options: { host: string[]; port: number[]; path?: string }) =>
+    new Promise<import('node:net').Socket>((resolve, reject) => {
+      const socket = options.path
+        ? net.connect(options.path)
+        : net.connect(options.port[0] ?? 5432, options.host[0] ?? 'localhost');
+      let corked = false;
+      const write = socket.write;
+      socket.write = function (this: typeof socket, ...args: unknown[]) {
+        if (!corked) {
+          corked = true;
+          this.cork();
+          // Twice: postgres.js flushes its own small writes on `setImmediate` too, and those the
+          // same turn queued after this one must still make it into this write.
+          setImmediate(() =>
+            setImmediate(() => {
+              corked = false;
+              this.uncork();
+            }),
+          );
+        }
+        return (write as (...a: unknown[]) => boolean).apply(this, args);
+      } as typeof socket.write;
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    });
 }
 
 /** What runs in a pipelined transaction: see `pipelinedTransaction`. */

@@ -48,9 +48,9 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const handle = await openDatabase({ url: url.toString(), max: 16 });
 // Statements and round trips per payment: figures that do not move with the machine's load, read
-// from the bytes written to PostgreSQL's sockets. Round trips: the writes (postgres.js sends what
-// it has queued in one write, then waits: pipelined statements share one; a statement it must
-// describe first takes two). Statements: the Execute (and simple Query) messages in them. Not
+// from the bytes written to PostgreSQL's sockets. Round trips: the socket writes (system calls:
+// what postgres.js sends in one turn of the event loop leaves together, then it waits; a statement
+// it must describe first takes two). Statements: the Execute (and simple Query) messages. Not
 // postgres.js's `debug` hook: with it set, every query captures a stack trace, a cost of its own.
 const wire = { statements: 0, roundTrips: 0 };
 const dbPort = Number(url.port || 5432);
@@ -66,14 +66,19 @@ function countStatements(chunk: unknown): void {
     i += 1 + length;
   }
 }
-const socketWrite = Socket.prototype.write;
-Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
-  if (this.remotePort === dbPort) {
-    wire.roundTrips += 1;
-    countStatements(args[0]);
-  }
-  return (socketWrite as (...a: unknown[]) => boolean).apply(this, args);
-} as typeof socketWrite;
+type Writer = (this: Socket, ...args: unknown[]) => unknown;
+const socketProto = Socket.prototype as unknown as { write: Writer; _writeGeneric: Writer };
+const socketWrite = socketProto.write;
+socketProto.write = function (...args) {
+  if (this.remotePort === dbPort) countStatements(args[0]);
+  return socketWrite.apply(this, args);
+};
+// Node's one path to the system call (`_write` and `_writev`, after any `cork`).
+const writeGeneric = socketProto._writeGeneric;
+socketProto._writeGeneric = function (...args) {
+  if (this.remotePort === dbPort) wire.roundTrips += 1;
+  return writeGeneric.apply(this, args);
+};
 const config = loadConfig({
   NODE_ENV: 'production',
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
