@@ -128,19 +128,21 @@ function runLoad(order: LoadOrder): Promise<LoadReport> {
 }
 
 /**
- * CPU ticks (1/100 s) of PostgreSQL's processes that work for this benchmark: the backends of its
- * database and the server's background processes (WAL writer, checkpointer, …). Read from /proc
- * (same machine); others' work in the background processes is counted too (a small error).
+ * CPU ticks (1/100 s) of PostgreSQL's processes that work for this benchmark, by pid: the backends
+ * of its database, and the server's background processes (WAL writer, checkpointer, …), which
+ * serve every database on the server: others' work there is counted too, so it is reported apart.
  */
-async function pgCpuTicks(): Promise<Map<number, number>> {
-  const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity
-    where datname = ${name} or backend_type <> 'client backend'`;
-  const ticks = new Map<number, number>();
-  for (const { pid } of rows) {
+async function pgCpuTicks(): Promise<{ backends: Map<number, number>; background: Map<number, number> }> {
+  const rows = await admin<
+    { pid: number; ours: boolean }[]
+  >`select pid, datname is not distinct from ${name} as ours
+    from pg_stat_activity where datname = ${name} or backend_type <> 'client backend'`;
+  const ticks = { backends: new Map<number, number>(), background: new Map<number, number>() };
+  for (const { pid, ours } of rows) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      (ours ? ticks.backends : ticks.background).set(pid, Number(fields[11]) + Number(fields[12]));
     } catch {
       // Gone since (a backend that ended), or /proc not readable: not counted.
     }
@@ -181,7 +183,7 @@ async function load(
   });
   const cpu = process.cpuUsage(cpu0);
   const wire1 = { ...wire };
-  const pgTicks = ticksSince(pg0, await pgCpuTicks());
+  const pg1 = await pgCpuTicks();
   if (report.firstError) process.stderr.write(`first error: ${report.firstError}\n`);
   const perPayment = (n: number) => Number((n / Math.max(1, report.requests)).toFixed(2));
   return {
@@ -195,8 +197,10 @@ async function load(
     nodeCpuMsPerPayment: perPayment((cpu.user + cpu.system) / 1000),
     // The load clients' process (keep-alive node:http, one socket per client).
     clientCpuMsPerPayment: perPayment(report.cpuMs),
-    // PostgreSQL's backends of this database and its background processes.
-    pgCpuMsPerPayment: perPayment(pgTicks * 10),
+    // PostgreSQL's backends of this database (the pool's connections).
+    pgCpuMsPerPayment: perPayment(ticksSince(pg0.backends, pg1.backends) * 10),
+    // PostgreSQL's background processes (shared with every database on the server).
+    pgBackgroundCpuMsPerPayment: perPayment(ticksSince(pg0.background, pg1.background) * 10),
     // SQL statements per payment (BEGIN and COMMIT included), and the round trips they took.
     statementsPerPayment: perPayment(wire1.statements - wire0.statements),
     roundTripsPerPayment: perPayment(wire1.roundTrips - wire0.roundTrips),
