@@ -514,6 +514,30 @@ function hasOuterSpace(text: string): boolean {
   return /^\s|\s$/.test(text);
 }
 
+/** Values longer than this are not remembered (see rememberCells). */
+const REMEMBERED_LENGTH = 128;
+/** At most this many values per column are remembered. */
+const REMEMBERED_VALUES = 1024;
+
+/**
+ * A column's cells, remembered by value: an export repeats the same customers, products, dates
+ * and prices over and over, and a remembered cell costs neither the checks and escaping nor a new
+ * string. Bounded: short values only, and the memory is forgotten when full.
+ */
+function rememberCells(cell: (v: ExportCellValue) => string): (v: ExportCellValue) => string {
+  const known = new Map<string, string>();
+  return (v) => {
+    if (typeof v !== 'string' || v.length > REMEMBERED_LENGTH) return cell(v);
+    let xml = known.get(v);
+    if (xml === undefined) {
+      xml = cell(v);
+      if (known.size >= REMEMBERED_VALUES) known.clear();
+      known.set(v, xml);
+    }
+    return xml;
+  };
+}
+
 /**
  * A cell is written without its reference (`r`, optional in SpreadsheetML: a cell without one
  * follows the cell before it), which saves a fifth of the sheet's bytes, except right after an
@@ -533,26 +557,29 @@ function xlsxRowWriter<Row>(columns: readonly ExportColumn<Row>[]): RowWriter<Ro
   };
   const cells = columns.map((column): ((row: Row) => string) => {
     const { value } = column;
+    let cell: (v: ExportCellValue) => string;
     switch (column.kind) {
       case 'text':
-        return (row) => textCell(value(row));
+        cell = textCell;
+        break;
       case 'date': {
         const dateStyle = ` s="${STYLE.date}"><v>`;
-        return (row) => {
-          const v = value(row);
+        cell = (v) => {
           const serial = v instanceof Date || typeof v === 'string' ? excelSerialDate(v) : undefined;
           return serial === undefined ? textCell(v) : `${dateStyle}${serial}</v></c>`;
         };
+        break;
       }
       default: {
         const numberStyle = ` s="${STYLE[column.kind]}"><v>`;
-        return (row) => {
-          const v = value(row);
+        cell = (v) => {
           const n = numberText(v);
           return n === undefined ? textCell(v) : `${numberStyle}${n}</v></c>`;
         };
       }
     }
+    const remembered = rememberCells(cell);
+    return (row) => remembered(value(row));
   });
   const count = cells.length;
   return (row, r) => {
