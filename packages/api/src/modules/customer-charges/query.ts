@@ -213,10 +213,14 @@ function after(key: SeekKey, [value, id]: readonly [string, string]): SQL {
     : sql`(${key.column.sql}, ${t.invoiceItemId}) > (${v}, ${id})`;
 }
 
-/** The tenant and the view (filters and order, values included), as one string. */
-function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>): string {
+/** The longest view signature remembered: continuations stay small (at most ~4 MB in all). */
+const MAX_SIGNATURE = 4096;
+
+/** The tenant and the view (filters and order, values included), as one string; undefined when long. */
+function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>): string | undefined {
   const { sql: text, params } = dialect.sqlToQuery(sql`${q.where} order by ${q.orderBy}`);
-  return JSON.stringify([tenant.distributorId, tenant.orgId, text, params]);
+  const signature = JSON.stringify([tenant.distributorId, tenant.orgId, text, params]);
+  return signature.length <= MAX_SIGNATURE ? signature : undefined;
 }
 
 /** The data's version: the reseller's latest successful sync (see queryBlock). */
@@ -274,7 +278,7 @@ class Continuations {
     }
   }
 }
-const continuations = new Continuations(5000, 15 * 60_000);
+const continuations = new Continuations(1000, 15 * 60_000);
 
 /**
  * When the first sort column is filtered (`lower(customer) like '%globex%'` sorted by customer),
