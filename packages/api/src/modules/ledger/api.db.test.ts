@@ -98,6 +98,29 @@ describe('ledger API', () => {
     expect(checkLedger(state, stored)).toEqual([]);
   });
 
+  it('settles across the pages it reads open invoices in (4, then 32 at a time), oldest first', async () => {
+    const acc = await freshAccount();
+    // 45 invoices of 1.00, dated out of id order within a day (the rule's order: date, then id).
+    const ids: string[] = [];
+    for (let i = 0; i < 45; i++) {
+      const day = String(1 + Math.floor(i / 3)).padStart(2, '0');
+      ids.push(await issueInvoice(api.db.db, { accountId: acc, total: '1.00', date: `2026-01-${day}` }));
+    }
+    const res = await pay(acc, '40.50');
+    expect(res.status).toBe(201);
+    const body = res.body as { links: { invoiceId: string }[]; balances: Record<string, string> };
+    const byRule = await withSystem(api.db.db, (tx) =>
+      queryRows<{ id: string }>(
+        tx,
+        sql`select id from invoices where account_id = ${acc} order by invoice_date, id collate "C"`,
+      ),
+    );
+    expect(body.links.map((l) => l.invoiceId)).toEqual(byRule.slice(0, 40).map((r) => r.id));
+    expect(body.balances[acc]).toBe('0.50');
+    const { state, stored } = await ledgerOf([acc]);
+    expect(checkLedger(state, stored)).toEqual([]);
+  });
+
   it('links a payment to an invoice in part, then in full: PAID exactly when covered', async () => {
     const acc = await freshAccount();
     const inv = await issueInvoice(api.db.db, { accountId: acc, total: '100.00', date: '2026-01-01' });

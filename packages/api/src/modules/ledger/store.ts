@@ -194,8 +194,13 @@ export async function readInvoices(
 
 export type SourceKind = 'PAYMENT' | 'CREDIT_INVOICE';
 
-/** Open invoices read per settlement page: a payment usually needs one page. */
-const SETTLE_PAGE = 16;
+/**
+ * Open invoices read per settlement page: a payment usually closes one or two, so the first page
+ * (sent with the account lock) is small; the next ones, for a balance that reaches further, larger.
+ */
+const SETTLE_FIRST_PAGE = 4;
+const SETTLE_PAGE = 32;
+const settlePageSize = (offset: number) => (offset === 0 ? SETTLE_FIRST_PAGE : SETTLE_PAGE);
 
 export interface StateNeeds {
   /** Per account: how much money settlement may have to place (balance + what the command brings). */
@@ -219,23 +224,25 @@ export function settlePage(
   accountId: string,
   offset: number,
 ): Promise<InvoiceRow[]> {
-  return settlePageStatement(tx, { distributorId, accountId, offset }).then((rows) =>
-    rowsOf<InvoiceRow>(rows),
-  );
+  const statement = offset === 0 ? settleFirstPageStatement : settlePageStatement;
+  return statement(tx, { distributorId, accountId, offset }).then((rows) => rowsOf<InvoiceRow>(rows));
 }
 
 // Compiled once, run prepared (no query building per request); the partial index
 // invoices_account_open_idx answers it in order.
-const settlePageStatement = compileStatement(
-  sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
-      org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
-      invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
-      credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
-    from invoices
-    where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
-      and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-    order by invoice_date, id collate "C" limit ${sql.raw(String(SETTLE_PAGE))} offset ${sql.placeholder('offset')}`,
-);
+const settleStatement = (limit: number) =>
+  compileStatement(
+    sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+      from invoices
+      where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
+        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
+      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))} offset ${sql.placeholder('offset')}`,
+  );
+const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE);
+const settlePageStatement = settleStatement(SETTLE_PAGE);
 
 export interface LoadedState {
   state: LedgerState;
@@ -344,7 +351,7 @@ export async function loadState(
   const distributorId = firstDistributor(locked);
   for (const [accountId, available] of needs.settle ?? []) {
     let before = new Decimal(0);
-    for (let offset = 0; ; offset += SETTLE_PAGE) {
+    for (let offset = 0; ; offset += settlePageSize(offset)) {
       const prefetched = offset === 0 ? needs.firstPages?.get(accountId) : undefined;
       const rows = await (prefetched ?? settlePage(tx, distributorId, accountId, offset));
       let reachable = true;
@@ -356,7 +363,7 @@ export async function loadState(
         await addInvoice(r);
         before = before.plus(r.amountDue);
       }
-      if (!reachable || rows.length < SETTLE_PAGE || before.greaterThan(available)) break;
+      if (!reachable || rows.length < settlePageSize(offset) || before.greaterThan(available)) break;
     }
   }
 
