@@ -6,13 +6,13 @@ import {
   roundUnitPrice,
   unitSellPrice,
 } from '@cascade/billing-core';
-import { customerChargeRows, jobRuns, queryRows, withSystem } from '@cascade/db';
+import { customerChargeRows, jobRuns, queryRows, type Tenant, withSystem, withTenant } from '@cascade/db';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, FIXTURE, type TestApi } from '../../../testing';
 import { addInvoice, D, type InvoiceInput, RA, SPECIAL, seedChargesFixture } from '../testing';
-import { runSync, SYNC_JOB_MANUAL } from './index';
+import { runSync, SYNC_JOB_MANUAL, type SyncOptions } from './index';
 import { claimManualRun } from './scheduler';
 
 let api: TestApi;
@@ -25,9 +25,21 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+/** The partitions of customer_charge_rows (one per synced reseller). */
+async function partitions(
+  q: Parameters<typeof queryRows>[0] = db(),
+): Promise<{ name: string; oid: number }[]> {
+  return queryRows(
+    q,
+    sql`select c.relname as name, c.oid::int as oid from pg_inherits h join pg_class c on c.oid = h.inhrelid
+      where h.inhparent = 'customer_charge_rows'::regclass order by 1`,
+  );
+}
+
+/** No rows, no partitions: every test's first sync is a reseller's first sync. */
 async function clear() {
   await withSystem(db(), async (tx) => {
-    await tx.execute(sql`delete from customer_charge_rows`);
+    for (const p of await partitions(tx)) await tx.execute(sql`drop table ${sql.identifier(p.name)}`);
     await tx.execute(sql`delete from job_runs`);
     await tx.execute(sql`delete from invoice_items`);
     await tx.execute(sql`delete from invoices`);
@@ -36,11 +48,11 @@ async function clear() {
 
 let day = 0;
 /** A manual run (one per local day per reseller: each sync here claims the next day). */
-async function sync(t: { distributorId: string; resellerId: string } = target) {
+async function sync(t: { distributorId: string; resellerId: string } = target, options: SyncOptions = {}) {
   day++;
   const id = await claimManualRun(db(), t, 'UTC', new Date(Date.UTC(2030, 0, day)));
   if (!id) throw new Error('not claimed');
-  return runSync(db(), t, id);
+  return runSync(db(), t, id, options);
 }
 
 type Row = typeof customerChargeRows.$inferSelect;
@@ -87,6 +99,7 @@ describe('the sync: which invoice items appear (SPEC §7)', () => {
       productType: 'Microsoft 365',
       productName: 'M365 Business',
       pricingStrategy: 'MARKUP',
+      quantityE4: 30_000,
     });
     expect(new Decimal(row!.unitCostPrice).toFixed()).toBe('8');
     expect(new Decimal(row!.unitSellPrice).toFixed()).toBe('8.8');
@@ -282,6 +295,7 @@ describe('the sync: unit sell prices and totals', () => {
       expect(new Decimal(row.totalCostPrice).eq(sign(totals.totalCost)), context).toBe(true);
       expect(new Decimal(row.totalSellPrice).eq(sign(totals.totalSell)), context).toBe(true);
       expect(row.pricingStrategy, context).toBe(sell.strategy);
+      expect(row.quantityE4, context).toBe(new Decimal(it.quantity).mul(10_000).toNumber());
     }
   });
 });
@@ -323,5 +337,127 @@ describe('the sync: idempotent and catching up', () => {
     await withSystem(db(), (tx) => tx.execute(sql`delete from customer_charge_rows`));
     // The old invoice lies before the cursor: the next run does not read it again.
     expect((await sync()).rows).toBe(0);
+  });
+});
+
+describe('the sync: one partition per reseller, built in bulk', () => {
+  beforeEach(clear);
+
+  /** Each index of customer_charge_rows has its partition's index attached, and nothing else is there. */
+  async function indexesOf(partition: string) {
+    return queryRows<{ parent: string; child: string | null; valid: boolean | null }>(
+      db(),
+      sql`select p.relname as parent, c.relname as child, ci.indisvalid as valid
+        from pg_index pi join pg_class p on p.oid = pi.indexrelid
+        left join (pg_inherits h join pg_class c on c.oid = h.inhrelid join pg_index ci on ci.indexrelid = c.oid
+          join pg_class t on t.oid = ci.indrelid and t.relname = ${partition}) on h.inhparent = pi.indexrelid
+        where pi.indrelid = 'customer_charge_rows'::regclass order by 1`,
+    );
+  }
+  async function partitionIndexCount(partition: string) {
+    const [row] = await queryRows<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from pg_index where indrelid = ${partition}::regclass`,
+    );
+    return row?.n;
+  }
+
+  it("builds the reseller's partition on its first sync, with every index and row-level security", async () => {
+    await addInvoice(db(), { id: 'a', items: [{}, {}] });
+    expect(await partitions()).toEqual([]);
+    expect((await sync()).rows).toBe(2);
+    const [part, ...more] = await partitions();
+    expect(more).toEqual([]);
+    const [named] = await queryRows<{ name: string }>(
+      db(),
+      sql`select customer_charge_rows_partition(${RA}) as name`,
+    );
+    expect(part?.name).toBe(named?.name);
+    const indexes = await indexesOf(part!.name);
+    expect(indexes.length).toBeGreaterThanOrEqual(10);
+    for (const i of indexes) expect([i.parent, i.valid]).toEqual([i.parent, true]);
+    expect(await partitionIndexCount(part!.name)).toBe(indexes.length);
+    const [security] = await queryRows<{ rls: boolean; forced: boolean; app: boolean }>(
+      db(),
+      sql`select relrowsecurity as rls, relforcerowsecurity as forced,
+          has_table_privilege('cascade_app', oid, 'SELECT, INSERT, UPDATE, DELETE') as app
+        from pg_class where relname = ${part!.name}`,
+    );
+    expect(security).toEqual({ rls: true, forced: true, app: false });
+  });
+
+  it('lets the app read the rows through the table only, under its policy, never a partition directly', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}] });
+    await sync();
+    const [part] = await partitions();
+    const reseller = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
+    const other = { distributorId: D, orgId: FIXTURE.resellerB, orgKind: 'RESELLER' as const };
+    const seen = (tenant: Tenant) => withTenant(db(), tenant, (tx) => tx.select().from(customerChargeRows));
+    expect((await seen(reseller)).map((r) => r.invoiceItemId)).toEqual(['a-1']);
+    expect(await seen(other)).toEqual([]);
+    const readDirectly = () =>
+      withTenant(db(), reseller, (tx) => tx.execute(sql`select * from ${sql.identifier(part!.name)}`)).then(
+        () => 'read',
+        (err: Error) => String((err.cause as Error | undefined)?.message ?? err.message),
+      );
+    expect(await readDirectly()).toMatch(/permission denied/);
+    // Granting every table again (a later migration) still leaves partitions out.
+    await withSystem(db(), (tx) => tx.execute(sql`select cascade_secure_tables()`));
+    expect(await readDirectly()).toMatch(/permission denied/);
+  });
+
+  it('inserts a small run into the partition, keeping it', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}, {}, {}] });
+    await sync();
+    const [before] = await partitions();
+    await addInvoice(db(), { id: 'b', number: 'N2', issuedAt: new Date().toISOString(), items: [{}] });
+    expect((await sync()).rows).toBe(1);
+    expect(await partitions()).toEqual([before]);
+    expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['a-1', 'a-2', 'a-3', 'b-1']);
+  });
+
+  it('rebuilds the partition when a run adds more rows than it holds, keeping the rows it had', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}] });
+    await sync();
+    const [before] = await partitions();
+    const [kept] = await rows();
+    await addInvoice(db(), {
+      id: 'b',
+      number: 'N2',
+      issuedAt: new Date().toISOString(),
+      items: [{}, {}, {}],
+    });
+    expect((await sync(target, { rebuildMinRows: 2 })).rows).toBe(3);
+    const after = await partitions();
+    expect(after.map((p) => p.name)).toEqual([before!.name]);
+    expect(after[0]!.oid).not.toBe(before!.oid);
+    const got = await rows();
+    expect(got.map((r) => r.invoiceItemId)).toEqual(['a-1', 'b-1', 'b-2', 'b-3']);
+    expect(got[0]).toEqual(kept);
+    const indexes = await indexesOf(before!.name);
+    for (const i of indexes) expect([i.parent, i.valid]).toEqual([i.parent, true]);
+    expect(await partitionIndexCount(before!.name)).toBe(indexes.length);
+    // Idempotent still, whichever way the run goes.
+    expect((await sync(target, { rebuildMinRows: 0 })).rows).toBe(0);
+    expect(await db().$count(customerChargeRows)).toBe(4);
+  });
+
+  it('leaves a failed run without a trace: no partition, no rows, the run FAILED', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}] });
+    day++;
+    const id = await claimManualRun(db(), target, 'UTC', new Date(Date.UTC(2030, 0, day)));
+    // The select fails after the partition's table was created, in the same transaction.
+    await withSystem(db(), (tx) => tx.execute(sql`alter table special_prices rename to special_prices_gone`));
+    try {
+      await expect(runSync(db(), target, id!)).rejects.toThrow(/special_prices/);
+    } finally {
+      await withSystem(db(), (tx) =>
+        tx.execute(sql`alter table special_prices_gone rename to special_prices`),
+      );
+    }
+    expect(await partitions()).toEqual([]);
+    const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, id!));
+    expect(run?.status).toBe('FAILED');
+    expect((await sync()).rows).toBe(1);
   });
 });
