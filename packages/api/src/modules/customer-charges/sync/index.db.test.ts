@@ -442,6 +442,25 @@ describe('the sync: one partition per reseller, built in bulk', () => {
     expect(await db().$count(customerChargeRows)).toBe(4);
   });
 
+  // Two connections at once: PostgreSQL only (PGlite has one).
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'inserts into the partition instead when the swap would wait for a reader',
+    async () => {
+      await addInvoice(db(), { id: 'a', items: [{}] });
+      await sync();
+      const [before] = await partitions();
+      await addInvoice(db(), { id: 'b', number: 'N2', issuedAt: new Date().toISOString(), items: [{}, {}] });
+      // A long read of the table (an export, say) holds it while the run wants to swap.
+      const result = await db().transaction(async (reader) => {
+        await reader.execute(sql`select count(*) from customer_charge_rows`);
+        return sync(target, { rebuildMinRows: 2, swapLockTimeout: '50ms' });
+      });
+      expect(result.rows).toBe(2);
+      expect(await partitions()).toEqual([before]);
+      expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['a-1', 'b-1', 'b-2']);
+    },
+  );
+
   it('leaves a failed run without a trace: no partition, no rows, the run FAILED', async () => {
     await addInvoice(db(), { id: 'a', items: [{}] });
     day++;

@@ -70,13 +70,15 @@ const BUILD_MEMORY = '256MB';
 /**
  * How long a rebuild waits to swap the partition in: the swap needs the table alone, and while it
  * waits (say, behind an export's long read) every grid query queues behind it. Past this the run
- * fails (recorded, retried by the next run) rather than stall every reseller's grid.
+ * inserts its new rows into the partition instead, the slow way, rather than stall every grid.
  */
 const SWAP_LOCK_TIMEOUT = '10s';
 
 export interface SyncOptions {
   /** Overrides REBUILD_MIN_ROWS (tests take the rebuild path with a handful of rows). */
   rebuildMinRows?: number;
+  /** Overrides SWAP_LOCK_TIMEOUT (a PostgreSQL interval). */
+  swapLockTimeout?: string;
 }
 
 /**
@@ -194,21 +196,46 @@ export async function insertCustomerChargeRows(
     if (rows > (held?.n ?? 0)) {
       await tx.execute(sql`insert into ${building} (${columns}) select ${columns} from ${own}`);
       await buildIndexes(tx, building);
-      const [before] = await queryRows<{ timeout: string }>(
-        tx,
-        sql`select current_setting('lock_timeout') as timeout, set_config('lock_timeout', ${SWAP_LOCK_TIMEOUT}, true)`,
-      );
-      await tx.execute(sql`alter table customer_charge_rows detach partition ${name}`);
-      await tx.execute(sql`select set_config('lock_timeout', ${before?.timeout ?? '0'}, true)`);
-      await tx.execute(sql`drop table ${name}`);
-      await tx.execute(sql`alter table ${building} rename to ${name}`);
-      await attach(tx, name, bound);
-      return rows;
+      if (await detach(tx, name, options.swapLockTimeout ?? SWAP_LOCK_TIMEOUT)) {
+        await tx.execute(sql`drop table ${name}`);
+        await tx.execute(sql`alter table ${building} rename to ${name}`);
+        await attach(tx, name, bound);
+        return rows;
+      }
     }
   }
-  await tx.execute(sql`insert into customer_charge_rows (${columns}) select ${columns} from ${building}`);
+  // Into the partition: the staged rows it does not hold (all of them, unless a swap gave up).
+  await tx.execute(
+    sql`insert into customer_charge_rows (${columns}) select ${columns} from ${building} b
+      where not exists (select 1 from customer_charge_rows x
+        where x.distributor_id = b.distributor_id and x.org_id = b.org_id and x.invoice_item_id = b.invoice_item_id)`,
+  );
   await tx.execute(sql`drop table ${building}`);
   return rows;
+}
+
+/**
+ * Detaches the reseller's partition, waiting for the table at most `timeout` (in a savepoint);
+ * false when that ran out, with the transaction as it was.
+ */
+async function detach(tx: Transaction | Database, name: SQL, timeout: string): Promise<boolean> {
+  try {
+    await tx.transaction(async (sp) => {
+      const [before] = await queryRows<{ timeout: string }>(
+        sp,
+        sql`select current_setting('lock_timeout') as timeout, set_config('lock_timeout', ${timeout}, true)`,
+      );
+      await sp.execute(sql`alter table customer_charge_rows detach partition ${name}`);
+      await sp.execute(sql`select set_config('lock_timeout', ${before?.timeout ?? '0'}, true)`);
+    });
+    return true;
+  } catch (err) {
+    // lock_not_available; drizzle wraps the driver's error.
+    const code =
+      (err as { cause?: { code?: unknown }; code?: unknown }).cause?.code ?? (err as { code?: unknown }).code;
+    if (code === '55P03') return false;
+    throw err;
+  }
 }
 
 /**
