@@ -69,10 +69,17 @@ export const CUSTOMER_CHARGE_DEFAULT_SORT: readonly SortModelItem[] = [
  */
 export function customerChargeGridCatalogue(
   expressions: Readonly<Record<CustomerChargeColumnId, SQLWrapper>>,
+  /** Number columns whose expression is the value × this power of ten, an integer (GridColumn.scale). */
+  scales: Readonly<Partial<Record<CustomerChargeColumnId, number>>> = {},
 ): GridColumnCatalogue {
   const catalogue: Record<string, GridColumnCatalogue[string]> = {};
   for (const id of CUSTOMER_CHARGE_COLUMN_IDS) {
-    catalogue[id] = { ...CUSTOMER_CHARGE_COLUMN_RULES[id], sql: expressions[id] };
+    const scale = scales[id];
+    catalogue[id] = {
+      ...CUSTOMER_CHARGE_COLUMN_RULES[id],
+      sql: expressions[id],
+      ...(scale === undefined ? {} : { scale }),
+    };
   }
   return catalogue;
 }

@@ -3,8 +3,8 @@
  * A stand-in table of its own (a temporary one), so that this test needs nothing of packages/db.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
-import { date, numeric, PgDialect, pgTable, text } from 'drizzle-orm/pg-core';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { bigint, date, numeric, PgDialect, pgTable, text } from 'drizzle-orm/pg-core';
 import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +34,16 @@ const t = pgTable('ccr_grid_test', {
   totalSellPrice: numeric('total_sell_price'),
   productType: text('product_type'),
   productName: text('product_name'),
+  quantityE4: bigint('quantity_e4', { mode: 'number' }),
 });
 const catalogue = customerChargeGridCatalogue(t);
+/** The same, with the quantity sorted and filtered on its exact integer copy in ten-thousandths. */
+const scaledCatalogue = customerChargeGridCatalogue(
+  Object.fromEntries(
+    CUSTOMER_CHARGE_COLUMN_IDS.map((id) => [id, id === 'quantity' ? t.quantityE4 : t[id]]),
+  ) as unknown as Record<(typeof CUSTOMER_CHARGE_COLUMN_IDS)[number], SQLWrapper>,
+  { quantity: 10_000 },
+);
 const options = { tiebreak: t.id, defaultSort: CUSTOMER_CHARGE_DEFAULT_SORT };
 const dialect = new PgDialect();
 
@@ -43,7 +51,8 @@ const DDL = `create temporary table ccr_grid_test (
   id text primary key, invoice_number text, invoice_date date, type text, customer text,
   description text, start_date date, end_date date, unit_cost_price numeric, unit_sell_price numeric,
   quantity numeric, unit text, total_cost_price numeric, total_sell_price numeric,
-  product_type text, product_name text)`;
+  product_type text, product_name text,
+  quantity_e4 bigint generated always as ((quantity * 10000)::bigint) stored)`;
 const ROWS = `insert into ccr_grid_test values
   ('1', 'INV-0001', '2026-01-31', 'DEBIT', 'Acme 100%_off', 'Azure Plan (1/12)', '2026-01-01', '2026-01-31', 1, 2, 3, 'Month', 3, 6, 'Subscription', 'Azure Plan'),
   ('2', 'INV-0002', '2026-02-28', 'CREDIT', null, 'back\\slash', '2026-02-01', null, 1, 2, 2.5, 'Month', -2.5, -5, 'Subscription', 'M365'),
@@ -83,8 +92,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function ids(request: Record<string, unknown>): Promise<string[]> {
-  const q = buildGridQuery(catalogue, { startRow: 0, endRow: 100, ...request }, options);
+async function ids(request: Record<string, unknown>, cat = catalogue): Promise<string[]> {
+  const q = buildGridQuery(cat, { startRow: 0, endRow: 100, ...request }, options);
   const query: SQL = sql`select ${t.id} as id from ${t} where ${q.where} order by ${q.orderBy} limit ${q.limit} offset ${q.offset}`;
   const { sql: text, params } = dialect.sqlToQuery(query);
   return (await db.query(text, params)).map((r) => r.id);
@@ -185,6 +194,63 @@ describe('grid SQL on a real database', () => {
       }),
     ).toEqual(['4', '3']);
   });
+
+  it('a number filter on the scaled integer copy selects the same rows as on the numeric column', async () => {
+    const values = [
+      0,
+      1,
+      2.5,
+      2.4999,
+      2.50001,
+      2.49999999,
+      3,
+      9.99995,
+      10,
+      10.00001,
+      1e-4,
+      1e-5,
+      0.1 + 0.2,
+      -5,
+      1e15,
+      1e300,
+      -1e300,
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          'equals',
+          'notEqual',
+          'lessThan',
+          'lessThanOrEqual',
+          'greaterThan',
+          'greaterThanOrEqual',
+          'inRange',
+          'blank',
+          'notBlank',
+        ),
+        fc.constantFrom(...values),
+        fc.constantFrom(...values),
+        fc.boolean(),
+        async (type, filter, filterTo, inclusive) => {
+          const request = {
+            sortModel: [{ colId: 'quantity', sort: 'asc' }],
+            filterModel: { quantity: { filterType: 'number', type, filter, filterTo } },
+          };
+          const opts = { ...options, inRangeInclusive: inclusive };
+          const plain = buildGridQuery(catalogue, { startRow: 0, endRow: 100, ...request }, opts);
+          const scaled = buildGridQuery(scaledCatalogue, { startRow: 0, endRow: 100, ...request }, opts);
+          const run = async (q: typeof plain) => {
+            const { sql: text, params } = dialect.sqlToQuery(
+              sql`select ${t.id} as id from ${t} where ${q.where} order by ${q.orderBy}`,
+            );
+            return (await db.query(text, params)).map((r) => r.id);
+          };
+          expect(await run(scaled)).toEqual(await run(plain));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 60_000);
 
   it('any valid random request runs', async () => {
     const filterable = CUSTOMER_CHARGE_COLUMN_IDS.filter((id) => CUSTOMER_CHARGE_COLUMN_RULES[id].filterable);
