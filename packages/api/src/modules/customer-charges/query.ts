@@ -27,7 +27,11 @@ import {
   type SortModelItem,
 } from './grid-query';
 
-/** The SQL of each column id (the table's own columns: each sortable one has its index). */
+/**
+ * The SQL of each column id (the table's own columns: each sortable one has its index). The
+ * quantity is sorted and filtered on quantity_e4, its exact integer copy in ten-thousandths: under
+ * RLS a numeric comparison (`quantity > 10`) cannot seek an index, an integer one can.
+ */
 export const COLUMN_SQL: Readonly<Record<CustomerChargeColumnId, SQLWrapper>> = {
   invoiceNumber: t.invoiceNumber,
   invoiceDate: t.invoiceDate,
@@ -38,7 +42,7 @@ export const COLUMN_SQL: Readonly<Record<CustomerChargeColumnId, SQLWrapper>> = 
   endDate: t.endDate,
   unitCostPrice: t.unitCostPrice,
   unitSellPrice: t.unitSellPrice,
-  quantity: t.quantity,
+  quantity: t.quantityE4,
   unit: t.unit,
   totalCostPrice: t.totalCostPrice,
   totalSellPrice: t.totalSellPrice,
@@ -46,7 +50,7 @@ export const COLUMN_SQL: Readonly<Record<CustomerChargeColumnId, SQLWrapper>> = 
   productName: t.productName,
 };
 
-export const catalogue = customerChargeGridCatalogue(COLUMN_SQL);
+export const catalogue = customerChargeGridCatalogue(COLUMN_SQL, { quantity: 10_000 });
 export const gridOptions = { tiebreak: t.invoiceItemId, defaultSort: CUSTOMER_CHARGE_DEFAULT_SORT };
 
 /** A row as the grid and the export get it: decimal strings, ISO dates. */
