@@ -155,9 +155,9 @@ async function coalescingSocket() {
         if (!corked) {
           corked = true;
           this.cork();
-          // Twice: postgres.js flushes its own small writes on `setImmediate` too, and those the
-          // same turn queued after this one must still make it into this write.
-          setImmediate(() =>
+          // postgres.js flushes its own small writes on `setImmediate` too: uncork after those the
+          // same turn queues (its promise callbacks run before `nextTick`'s), in the same phase.
+          process.nextTick(() =>
             setImmediate(() => {
               corked = false;
               this.uncork();
