@@ -35,11 +35,15 @@ export function withTenant<T>(db: Database, tenant: Tenant, fn: (tx: Transaction
   });
 }
 
-// One statement, compiled once and prepared so it costs one round trip: `set_config('role', …,
-// true)` is `SET LOCAL ROLE` (as PostgREST does it).
-const setTenantStatement = compileStatement(
-  sql`select set_config('app.distributor_id', ${sql.placeholder('distributorId')}, true), set_config('app.org_id', ${sql.placeholder('orgId')}, true), set_config('app.org_kind', ${sql.placeholder('orgKind')}, true), set_config('role', 'cascade_app', true)`,
-);
+/**
+ * The select list that sets the transaction's tenant, over the placeholders `distributorId`,
+ * `orgId` and `orgKind` (for a caller that sends it with more in one statement):
+ * `set_config('role', …, true)` is `SET LOCAL ROLE` (as PostgREST does it).
+ */
+export const TENANT_SETTINGS = sql`set_config('app.distributor_id', ${sql.placeholder('distributorId')}, true), set_config('app.org_id', ${sql.placeholder('orgId')}, true), set_config('app.org_kind', ${sql.placeholder('orgKind')}, true), set_config('role', 'cascade_app', true)`;
+
+// One statement, compiled once and prepared so it costs one round trip.
+const setTenantStatement = compileStatement(sql`select ${TENANT_SETTINGS}`);
 
 /** Sets the tenant of the transaction `tx` (what `withTenant` does first), for a caller that opens its own. */
 export function setTenant(tx: Transaction, tenant: Tenant): Promise<unknown> {

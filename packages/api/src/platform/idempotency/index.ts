@@ -5,7 +5,7 @@ import {
   part,
   pipelinedTransaction,
   type StatementPart,
-  setTenant,
+  TENANT_SETTINGS,
   type Tenant,
   type Transaction,
 } from '@cascade/db';
@@ -63,9 +63,10 @@ export async function requestHash(method: string, path: string, body: unknown): 
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// Compiled once, run prepared: every money-moving request sends these two, pipelined.
-const lockKey = compileStatement(
-  sql`select pg_try_advisory_xact_lock(hashtext(${sql.placeholder('orgId')}), hashtext(${sql.placeholder('key')})) as locked`,
+// Compiled once, run prepared: every money-moving request sends these two, pipelined. The first
+// also sets the transaction's tenant (one statement fewer).
+const setTenantAndLockKey = compileStatement(
+  sql`select ${TENANT_SETTINGS}, pg_try_advisory_xact_lock(hashtext(${sql.placeholder('orgId')}), hashtext(${sql.placeholder('key')})) as locked`,
 );
 /** `requestHash` in SQL, of a `requestText` parameter. */
 const requestHashSql = (text: unknown) => sql`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`;
@@ -149,17 +150,16 @@ export function createIdempotency() {
       // first reads when it only defers its writes); the final statement (the deferred writes
       // with the key's row) leaves with COMMIT.
       return await pipelinedTransaction(req.db, async (tx, pipelined) => {
-        const tenantSet = setTenant(tx, req.tenant);
-        tenantSet.catch(() => {}); // its error fails the statements behind it too
         // Two statements: the key is read by the statement after the lock's, whose snapshot is
         // taken once the lock is held.
         const values = {
           distributorId: req.tenant.distributorId,
           orgId: req.tenant.orgId,
+          orgKind: req.tenant.orgKind,
           key: req.key,
           request,
         };
-        const keyCheck = Promise.all([lockKey(tx, values), readKey(tx, values), tenantSet]);
+        const keyCheck = Promise.all([setTenantAndLockKey(tx, values), readKey(tx, values)]);
         openDeferredWrites(tx);
         // A handler that writes nothing before its deferred writes may start now: its reads ride
         // behind the key's. Whatever the key says, nothing it did is committed unless it is new.
