@@ -442,6 +442,38 @@ describe('the sync: one partition per reseller, built in bulk', () => {
     expect(await db().$count(customerChargeRows)).toBe(4);
   });
 
+  it("keeps another distributor's rows in a swapped partition (reseller ids are unique per distributor only)", async () => {
+    await addInvoice(db(), { id: 'a', items: [{}] });
+    await sync();
+    // The same reseller id under another distributor shares the partition (LIST on org_id).
+    await withSystem(db(), async (tx) => {
+      const [cols] = await queryRows<{ list: string }>(
+        tx,
+        sql`select string_agg(quote_ident(attname), ', ' order by attnum) as list from pg_attribute
+          where attrelid = 'customer_charge_rows'::regclass and attnum > 0 and not attisdropped
+            and attgenerated = '' and attname <> 'distributor_id'`,
+      );
+      const list = sql.raw(cols!.list);
+      await tx.execute(sql`insert into customer_charge_rows (distributor_id, ${list})
+        select 'another-distributor', ${list} from customer_charge_rows`);
+    });
+    await addInvoice(db(), {
+      id: 'b',
+      number: 'N2',
+      issuedAt: new Date().toISOString(),
+      items: [{}, {}, {}],
+    });
+    expect((await sync(target, { rebuildMinRows: 2 })).rows).toBe(3);
+    const held = await db()
+      .select({ distributorId: customerChargeRows.distributorId, id: customerChargeRows.invoiceItemId })
+      .from(customerChargeRows)
+      .orderBy(customerChargeRows.distributorId, customerChargeRows.invoiceItemId);
+    expect(held).toEqual([
+      { distributorId: 'another-distributor', id: 'a-1' },
+      ...['a-1', 'b-1', 'b-2', 'b-3'].map((id) => ({ distributorId: D, id })),
+    ]);
+  });
+
   // Two connections at once: PostgreSQL only (PGlite has one).
   it.runIf(process.env.TEST_DATABASE_URL)(
     'inserts into the partition instead when the swap would wait for a reader',

@@ -189,12 +189,14 @@ export async function insertCustomerChargeRows(
   // The new rows, staged without indexes.
   await createBuildTable(tx, building, bound);
   const rows = await insertSelected(tx, building, target, since, jobRunId, true);
-  const own = sql`customer_charge_rows where distributor_id = ${target.distributorId} and org_id = ${target.resellerId}`;
+  // Everything the partition holds: organization ids are unique per distributor only, so another
+  // distributor's reseller of the same id shares it, and a swap must keep its rows too.
+  const held = sql`customer_charge_rows where org_id = ${target.resellerId}`;
   const columns = await storedColumns(tx);
   if (rows >= (options.rebuildMinRows ?? REBUILD_MIN_ROWS)) {
-    const [held] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${own}`);
-    if (rows > (held?.n ?? 0)) {
-      await tx.execute(sql`insert into ${building} (${columns}) select ${columns} from ${own}`);
+    const [count] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${held}`);
+    if (rows > (count?.n ?? 0)) {
+      await tx.execute(sql`insert into ${building} (${columns}) select ${columns} from ${held}`);
       await buildIndexes(tx, building);
       if (await detach(tx, name, options.swapLockTimeout ?? SWAP_LOCK_TIMEOUT)) {
         await tx.execute(sql`drop table ${name}`);
