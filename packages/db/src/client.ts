@@ -140,7 +140,7 @@ function onNode(): boolean {
  * writes a message of 1 kB or more at once, so a transaction's last statement (its rows as JSON)
  * and the COMMIT behind it took two writes, each a costly system call and a wake-up of PostgreSQL.
  * Corked on the first write of a turn, uncorked after it and postgres.js's own flush (Node's
- * `cork`/`uncork`).
+ * `cork`/`uncork`). Connects to the URL's first host (or its Unix socket): no multi-host failover.
  */
 async function coalescingSocket() {
   const net = await import('node:net');
