@@ -5,8 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import { buildGridQuery, buildGridView, CUSTOMER_CHARGE_DEFAULT_SORT } from './grid-query';
-import { catalogue, gridOptions, openExport, queryBlock } from './query';
+import {
+  buildGridQuery,
+  buildGridView,
+  CUSTOMER_CHARGE_DEFAULT_SORT,
+  type SortModelItem,
+} from './grid-query';
+import { catalogue, gridOptions, openExport, queryBlock, walksTheIndex } from './query';
 import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
 
 let api: TestApi;
@@ -425,16 +430,51 @@ describe('POST /api/v1/customer-charges/export', () => {
 
 describe('openExport', () => {
   const tenant = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
-  const open = (maxRows: number) =>
+  const open = (maxRows: number, plan?: 'walk' | 'sort', request: Record<string, unknown> = {}) =>
     openExport(
       api.db.db,
       api.db.kind,
       tenant,
-      buildGridView(catalogue, {}, gridOptions),
-      CUSTOMER_CHARGE_DEFAULT_SORT,
+      buildGridView(catalogue, request, gridOptions),
+      (request.sortModel as SortModelItem[] | undefined) ?? CUSTOMER_CHARGE_DEFAULT_SORT,
       maxRows,
-      ['invoiceNumber', 'quantity'],
+      ['invoiceNumber', 'quantity', 'customer', 'invoiceDate'],
+      plan,
     );
+  const rowsOf = async (opened: Awaited<ReturnType<typeof open>>) => {
+    if (opened.tooMany) throw new Error('the view fits');
+    const rows: unknown[][] = [];
+    for await (const batch of opened.batches) rows.push(...batch.map((r) => r.slice(0, 4)));
+    return rows;
+  };
+
+  it('walking the index and sorting give the same rows in the same order, and both know the limit', async () => {
+    const views: Record<string, unknown>[] = [
+      {},
+      { filterModel: { quantity: { filterType: 'number', type: 'lessThanOrEqual', filter: 5 } } },
+      { sortModel: [{ colId: 'customer', sort: 'asc' }] },
+      {
+        sortModel: [{ colId: 'quantity', sort: 'desc' }],
+        filterModel: { customer: { filterType: 'text', type: 'contains', filter: 'customer' } },
+      },
+      { sortModel: [{ colId: 'invoiceDate', sort: 'asc' }] },
+    ];
+    for (const view of views) {
+      const sorted = await rowsOf(await open(100, 'sort', view));
+      expect(sorted.length).toBeGreaterThan(0);
+      expect(await rowsOf(await open(100, 'walk', view))).toEqual(sorted);
+    }
+    expect(await open(7, 'walk')).toEqual({ tooMany: true });
+    expect(await open(7, 'sort')).toEqual({ tooMany: true });
+  });
+
+  it('walks only a view that holds enough of a large partition, more of it when its order does not follow the pages', () => {
+    expect(walksTheIndex({ sampled: 500, matched: 500, correlation: 1 })).toBe(false);
+    expect(walksTheIndex({ sampled: 10_000, matched: 1000, correlation: -0.99 })).toBe(true);
+    expect(walksTheIndex({ sampled: 10_000, matched: 400, correlation: -0.99 })).toBe(false);
+    expect(walksTheIndex({ sampled: 10_000, matched: 1000, correlation: 0.02 })).toBe(false);
+    expect(walksTheIndex({ sampled: 10_000, matched: 4000, correlation: 0.02 })).toBe(true);
+  });
 
   it('knows before anything is streamed whether the view fits in the file', async () => {
     expect(await open(7)).toEqual({ tooMany: true });

@@ -353,33 +353,33 @@ interface PostgresJsTx {
   unsafe(
     text: string,
     params?: unknown[],
-  ): Promise<unknown[]> & { values(): { cursor(rows: number): AsyncIterable<unknown[][]> } };
+  ): Promise<unknown[]> & {
+    values(): { cursor(rows: number, fn: (batch: unknown[][]) => Promise<void>): Promise<unknown> };
+  };
 }
 
 /**
- * Turns a producer that pushes batches into an async generator the writer pulls from, one batch
- * ahead at most. When the consumer stops (the download is aborted), the next push throws, which
- * ends the producer (and rolls its transaction back) before the generator returns.
+ * Turns a producer that pushes batches into an async generator the writer pulls from. A push
+ * resolves as soon as the consumer takes its batch, so the producer reads the next one while the
+ * consumer writes this one (the database and Node work at the same time), and is at most one batch
+ * ahead. When the consumer stops (the download is aborted), the next push throws, which ends the
+ * producer (and rolls its transaction back) before the generator returns.
  */
 async function* pulled<T>(produce: (push: (batch: T) => Promise<void>) => Promise<void>): AsyncGenerator<T> {
   let wake: (() => void) | undefined;
-  let slot: T | undefined;
-  let full = false;
+  let slot: { batch: T; taken: () => void } | undefined;
   let done = false;
   let failure: unknown;
   let consumerGone = false;
-  let taken: (() => void) | undefined;
   const signal = () => {
     wake?.();
     wake = undefined;
   };
   const producing = produce(async (batch) => {
     if (consumerGone) throw new Error('export aborted');
-    slot = batch;
-    full = true;
-    signal();
-    await new Promise<void>((resolve) => {
-      taken = resolve;
+    await new Promise<void>((taken) => {
+      slot = { batch, taken };
+      signal();
     });
     if (consumerGone) throw new Error('export aborted');
   }).then(
@@ -395,19 +395,12 @@ async function* pulled<T>(produce: (push: (batch: T) => Promise<void>) => Promis
   );
   try {
     while (true) {
-      if (!full && !done) await new Promise<void>((resolve) => (wake = resolve));
-      if (full) {
-        const batch = slot as T;
+      if (slot === undefined && !done) await new Promise<void>((resolve) => (wake = resolve));
+      if (slot !== undefined) {
+        const { batch, taken } = slot;
         slot = undefined;
-        full = false;
-        const release = taken;
-        taken = undefined;
-        try {
-          yield batch;
-        } finally {
-          // Also when the consumer stops here: the producer must wake up to see it is gone.
-          release?.();
-        }
+        taken();
+        yield batch;
         continue;
       }
       if (done) {
@@ -418,7 +411,9 @@ async function* pulled<T>(produce: (push: (batch: T) => Promise<void>) => Promis
   } finally {
     if (!done) {
       consumerGone = true;
-      taken?.();
+      // A producer waiting for its batch to be taken must wake up to see the consumer is gone.
+      slot?.taken();
+      slot = undefined;
       await producing;
     }
   }
@@ -456,10 +451,12 @@ export type OpenedExport =
  * the `fields` (the file's columns) in their order, read only for them (values after those are
  * ours). `tooMany` when the view holds more than `maxRows`: then nothing is streamed.
  *
- * PostgreSQL: one query through a postgres.js cursor, rows as arrays (`.values()`, never an object
- * per row). Its first batch comes once the sort is done, i.e. once every row is known, so the
- * total rides along (`count(*) over ()`) and is checked before anything is sent: no separate
- * count, which would scan the view a second time. PGlite: viewExceeds, then keyset batches.
+ * PostgreSQL: one transaction; a sample of the reseller's partition chooses between walking the
+ * sort's index (rows flow at once, so the database reads while Node writes; see walksTheIndex) and
+ * a scan and sort, whose first batch comes once every row is known, so the total rides along
+ * (`count(*) over ()`). The walk counts first only when the partition may hold more rows than the
+ * file. Rows come through a postgres.js cursor as arrays (`.values()`, never an object per row),
+ * the next batch read while the writer writes this one. PGlite: viewExceeds, then keyset batches.
  */
 export async function openExport(
   db: Database,
@@ -469,6 +466,8 @@ export async function openExport(
   sortModel: readonly SortModelItem[],
   maxRows: number,
   fields: readonly CustomerChargeExportColumnId[],
+  /** Tests: the plan to use instead of the sample's choice (PostgreSQL only). */
+  plan?: 'walk' | 'sort',
 ): Promise<OpenedExport> {
   // Named by position: two fields may have the same column name (`x::text` is named `x`).
   const columns = sql.join(
@@ -483,38 +482,116 @@ export async function openExport(
     };
   }
   const client = (db as unknown as { $client: PostgresJsClient }).$client;
-  const query = dialect.sqlToQuery(
-    sql`select ${columns}, count(*) over () as "total" from ${t} where ${own(tenant)} and (${view.where})
-      order by ${view.orderBy} limit ${maxRows}`,
+  const from = sql`from ${t} where ${own(tenant)} and (${view.where})`;
+  const sorted = dialect.sqlToQuery(
+    sql`select ${columns}, count(*) over () as "total" ${from} order by ${view.orderBy} limit ${maxRows}`,
   );
+  const walked = dialect.sqlToQuery(sql`select ${columns} ${from} order by ${view.orderBy} limit ${maxRows}`);
+  // The partition's size (the planner's estimate: rows per page at the last vacuum, times its
+  // pages now), and a sample of 1% of its pages: the view's share of its rows, and how closely
+  // the view's order follows the rows' order on disk (a walk in that order reads pages in turn).
+  const probe = dialect.sqlToQuery(
+    sql`select (select c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int)
+          from pg_class c where c.relpages > 0 and c.reltuples >= 0
+            and c.oid = (select tableoid from ${t} where ${own(tenant)} limit 1))::float8 as "estimate",
+        count(*)::int as "sampled", (count(*) filter (where "s"."matches"))::int as "matched",
+        coalesce(corr("s"."page", "s"."position"), 0)::float8 as "correlation"
+      from (select (ctid::text::point)[0] as "page", row_number() over (order by ${view.orderBy}) as "position",
+          (${view.where}) as "matches"
+        from ${t} tablesample system (${sql.raw(String(SAMPLE_PERCENT))}) repeatable (0) where ${own(tenant)}) "s"`,
+  );
+  const counted = dialect.sqlToQuery(
+    sql`select count(*)::int as "n" from (select 1 ${from} limit ${maxRows + 1}) s`,
+  );
+  let exceeds = false;
+  let walk = false;
   const rows = pulled<unknown[][]>(async (push) => {
     await client.begin(async (tx) => {
-      // Every row is read: plan for the total (a cursor's default is a fast start, i.e. walking an
-      // index with a random heap read per row), and sort in memory rather than on disk. No ordered
-      // index walk either: under RLS our filters have no statistics (non-leakproof operators), so
-      // the planner may guess half the table matches and walk an index with a heap read per row
-      // (~3 µs a row, 2.8 s for a tenth of a million rows) where a scan and a sort take a third of
-      // that; a selective leakproof condition still gets a bitmap scan. No JIT: compiling costs
-      // more than it saves on a scan that is mostly reading. One round trip for all of it.
+      // No JIT: compiling costs more than it saves on a scan that is mostly reading. No parallel
+      // workers: the machine's other core is busy writing the file. One round trip for all of it.
       await tx.unsafe(
         `select set_config('app.distributor_id', $1, true), set_config('app.org_id', $2, true),
           set_config('app.org_kind', $3, true), set_config('role', 'cascade_app', true),
-          set_config('cursor_tuple_fraction', '1', true), set_config('work_mem', '64MB', true),
-          set_config('enable_indexscan', 'off', true), set_config('jit', 'off', true)`,
+          set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+          set_config('work_mem', '64MB', true)`,
         [tenant.distributorId, tenant.orgId, tenant.orgKind],
       );
-      for await (const batch of tx.unsafe(query.sql, query.params).values().cursor(EXPORT_BATCH_ROWS)) {
-        await push(batch);
+      const [p] = (await tx.unsafe(probe.sql, probe.params)) as (ExportSample & {
+        estimate: number | null;
+      })[];
+      walk = plan === undefined ? p !== undefined && walksTheIndex(p) : plan === 'walk';
+      if (walk) {
+        // The walk has no count riding along: count first when the reseller's partition (the
+        // planner's estimate: its rows per page at the last vacuum, times its pages now) may hold
+        // more rows than the file.
+        if (p?.estimate == null || p.estimate > maxRows * 0.9) {
+          const [c] = (await tx.unsafe(counted.sql, counted.params)) as { n: number }[];
+          if ((c?.n ?? 0) > maxRows) {
+            exceeds = true;
+            return;
+          }
+        }
+        // The sort's index, walked in order: rows flow from the first one on.
+        await tx.unsafe(`select set_config('enable_sort', 'off', true)`);
+      } else {
+        // Scan and sort, in memory rather than on disk; plan for the total (a cursor's default is
+        // a fast start, i.e. an index walk). The total rides along (`count(*) over ()`): known with
+        // the first row, since every row is known once sorted.
+        await tx.unsafe(
+          `select set_config('cursor_tuple_fraction', '1', true), set_config('enable_indexscan', 'off', true)`,
+        );
       }
+      const query = walk ? walked : sorted;
+      // postgres.js does not await the callback of the last batch: its push is awaited here.
+      let last: Promise<void> = Promise.resolve();
+      await tx
+        .unsafe(query.sql, query.params)
+        .values()
+        .cursor(EXPORT_BATCH_ROWS, (batch) => {
+          last = push(batch);
+          return last;
+        });
+      await last;
     });
   });
   const first = await rows.next();
+  if (exceeds) return { tooMany: true };
   if (first.done) return { tooMany: false, batches: rows };
-  if (Number(first.value[0]?.[fields.length] ?? 0) > maxRows) {
+  if (!walk && Number(first.value[0]?.[fields.length] ?? 0) > maxRows) {
     await rows.return(undefined);
     return { tooMany: true };
   }
   return { tooMany: false, batches: prepend(first.value, rows) };
+}
+
+/** The share of the partition's pages sampled to estimate how many of its rows the view holds. */
+const SAMPLE_PERCENT = 1;
+/** Fewer sampled rows: the partition is small (under ~100,000 rows), and sorting its view is quick. */
+const MIN_SAMPLED_ROWS = 1000;
+
+/** What the export's sample found (see walksTheIndex). */
+export interface ExportSample {
+  /** Rows in the sampled pages. */
+  readonly sampled: number;
+  /** Of them, rows in the view. */
+  readonly matched: number;
+  /** Between the rows' pages and their place in the view's order, -1 to 1. */
+  readonly correlation: number;
+}
+
+/**
+ * Whether the export walks the index of its sort in order (rows flow from the first one on, the
+ * database's reading overlaps Node's writing) rather than scan and sort (nothing flows until the
+ * sort is done). The walk reads every row of the partition, the view's or not, so it pays when the
+ * view holds enough of them. Measured on 1,000,000 rows (CPU of the database; Node writes
+ * ~6.5 µs per exported row): walking an order that follows the pages (invoice number, dates: the
+ * sync adds invoices in turn) ~0.4 µs a row, an order that does not (customer) ~0.9 µs, the scan
+ * and sort of a tenth ~0.7 s. A tenth in invoice order: 0.94–1.12 s walking, 1.37 s sorting;
+ * by customer: 1.7–1.8 s walking, 1.4–1.8 s sorting; a quarter by customer: about even.
+ */
+export function walksTheIndex({ sampled, matched, correlation }: ExportSample): boolean {
+  if (sampled < MIN_SAMPLED_ROWS) return false;
+  return matched >= sampled * (Math.abs(correlation) >= 0.9 ? 0.05 : 1 / 3);
 }
 
 /**
