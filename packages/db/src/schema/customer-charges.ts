@@ -60,6 +60,18 @@ export const customerChargeRows = pgTable(
     index('customer_charge_rows_quantity_e4_idx').on(t.quantityE4, t.invoiceItemId),
     index('customer_charge_rows_product_type_idx').on(t.productType, t.invoiceItemId),
     index('customer_charge_rows_product_name_idx').on(t.productName, t.invoiceItemId),
+    // Sorted by description or product name with the product type filtered (its exact stored
+    // values, see query.ts): the walk reads only that type's rows instead of every row before them.
+    index('customer_charge_rows_product_type_description_idx').on(
+      t.productType,
+      t.description,
+      t.invoiceItemId,
+    ),
+    index('customer_charge_rows_product_type_product_name_idx').on(
+      t.productType,
+      t.productName,
+      t.invoiceItemId,
+    ),
     // Type is not sortable (SPEC §7) and has two values: no index of its own. No foreign keys
     // either: this is a read model that only the sync writes, from a join over the invoice items
     // and organizations it would reference (both never deleted); their per-row checks cost a third
