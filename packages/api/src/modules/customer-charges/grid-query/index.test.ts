@@ -585,6 +585,70 @@ describe('rejections name the field', () => {
   });
 });
 
+describe('columnFilters: the conditions on one column alone that every row passes', () => {
+  const filtersOf = (request: Record<string, unknown>) =>
+    buildGridQuery(catalogue, { ...block, ...request }, options).columnFilters;
+  const on = (request: Record<string, unknown>, colId: string) => {
+    const column = catalogue[colId];
+    if (!column) throw new Error(colId);
+    const matches = filtersOf(request)?.get(column);
+    return matches && render(matches(sql`"v"`));
+  };
+
+  it('renders a column filter on the expression put in the column’s place', () => {
+    const request = {
+      filterModel: {
+        productType: { filterType: 'text', type: 'equals', filter: 'Microsoft 365' },
+        quantity: { filterType: 'number', type: 'greaterThan', filter: 10 },
+      },
+    };
+    expect(on(request, 'productType')).toEqual({ sql: 'lower("v") = lower($1)', params: ['Microsoft 365'] });
+    expect(on(request, 'quantity')).toEqual({ sql: '"v" > $1', params: [10] });
+    expect(on(request, 'description')).toBeUndefined();
+  });
+
+  it('AND-ed at the top, column and Advanced Filter together; an OR group about the column alone is one', () => {
+    const request = {
+      filterModel: { productType: { filterType: 'text', type: 'contains', filter: 'micro' } },
+      advancedFilterModel: {
+        filterType: 'join',
+        type: 'AND',
+        conditions: [
+          {
+            filterType: 'join',
+            type: 'OR',
+            conditions: [
+              { filterType: 'text', colId: 'productType', type: 'equals', filter: 'a' },
+              { filterType: 'text', colId: 'productType', type: 'equals', filter: 'b' },
+            ],
+          },
+          { filterType: 'text', colId: 'customer', type: 'equals', filter: 'c' },
+        ],
+      },
+    };
+    expect(on(request, 'productType')).toEqual({
+      sql: '"v" ilike $1 and (lower("v") = lower($2) or lower("v") = lower($3))',
+      params: ['%micro%', 'a', 'b'],
+    });
+    expect(on(request, 'customer')).toEqual({ sql: 'lower("v") = lower($1)', params: ['c'] });
+  });
+
+  it('a condition OR-ed with another column’s is no column’s; no filters, no map', () => {
+    const request = {
+      advancedFilterModel: {
+        filterType: 'join',
+        type: 'OR',
+        conditions: [
+          { filterType: 'text', colId: 'productType', type: 'equals', filter: 'a' },
+          { filterType: 'text', colId: 'customer', type: 'equals', filter: 'c' },
+        ],
+      },
+    };
+    expect(filtersOf(request)).toBeUndefined();
+    expect(filtersOf({})).toBeUndefined();
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Properties.
 

@@ -87,6 +87,13 @@ export interface GridQuery {
     readonly desc: boolean;
     readonly matches: (value: SQLWrapper) => SQL;
   };
+  /**
+   * For each column with conditions on it alone AND-ed at the top (every row of the view passes
+   * them): those conditions, rendered on any expression put in the column's place. A caller may
+   * look up which of the column's stored values pass (`lower(col) = lower($1)` reaches no index
+   * under RLS; `col = any($passing)` does) and add that equivalent condition.
+   */
+  readonly columnFilters?: ReadonlyMap<GridColumn, (value: SQLWrapper) => SQL>;
 }
 
 /** Every row of the grid's current view (the export): filters and order, no paging. */
@@ -803,23 +810,43 @@ function onlyAbout(expression: Expression, column: GridColumn): boolean {
     : expression.column === column;
 }
 
+/** The top-level conditions about `column` alone, rendered on `value` in its place; undefined when none. */
+function filterOn(
+  view: ParsedView,
+  column: GridColumn,
+  inclusive: boolean,
+): ((value: SQLWrapper) => SQL) | undefined {
+  const own = view.filters.flatMap(conjuncts).filter((e) => onlyAbout(e, column));
+  if (own.length === 0) return undefined;
+  return (value) => {
+    const sqlOf: ColumnSql = (c) => (c === column ? value : c.sql);
+    return sql.join(
+      own.map((e) => render(e, inclusive, sqlOf)),
+      sql` and `,
+    );
+  };
+}
+
 /** See GridQuery.sortColumnFilter. */
 function sortColumnFilter(view: ParsedView, inclusive: boolean): GridQuery['sortColumnFilter'] {
   const first = view.sort[0];
   if (!first) return undefined;
-  const own = view.filters.flatMap(conjuncts).filter((e) => onlyAbout(e, first.column));
-  if (own.length === 0) return undefined;
-  return {
-    column: first.column,
-    desc: first.sort === 'desc',
-    matches: (value) => {
-      const sqlOf: ColumnSql = (c) => (c === first.column ? value : c.sql);
-      return sql.join(
-        own.map((e) => render(e, inclusive, sqlOf)),
-        sql` and `,
-      );
-    },
-  };
+  const matches = filterOn(view, first.column, inclusive);
+  return matches ? { column: first.column, desc: first.sort === 'desc', matches } : undefined;
+}
+
+/** See GridQuery.columnFilters. */
+function columnFilters(view: ParsedView, inclusive: boolean): GridQuery['columnFilters'] {
+  const filters = new Map<GridColumn, (value: SQLWrapper) => SQL>();
+  for (const e of view.filters.flatMap(conjuncts)) {
+    // A group (`a or b` on one column) is about the column of its first condition, if about one.
+    let leaf: Expression | undefined = e;
+    while (leaf?.kind === 'group') leaf = leaf.children[0];
+    if (!leaf || filters.has(leaf.column) || !onlyAbout(e, leaf.column)) continue;
+    const matches = filterOn(view, leaf.column, inclusive);
+    if (matches) filters.set(leaf.column, matches);
+  }
+  return filters.size > 0 ? filters : undefined;
 }
 
 function renderView(view: ParsedView, options: GridQueryOptions): GridView {
@@ -869,12 +896,14 @@ export function buildGridQuery(
   const view = parseView(catalogue, request, issues, limitsOf(options), options.defaultSort ?? []);
   if (issues.any || !page) throw new GridQueryValidationError(issues.fields);
   const filter = sortColumnFilter(view, options.inRangeInclusive ?? false);
+  const byColumn = columnFilters(view, options.inRangeInclusive ?? false);
   return {
     ...renderView(view, options),
     limit: page.endRow - page.startRow,
     offset: page.startRow,
     sort: view.sort.map((s) => ({ colId: s.colId, column: s.column, desc: s.sort === 'desc' })),
     ...(filter ? { sortColumnFilter: filter } : {}),
+    ...(byColumn ? { columnFilters: byColumn } : {}),
   };
 }
 
