@@ -66,8 +66,12 @@ export const allocations = pgTable(
   (t) => [
     primaryKey({ columns: [t.distributorId, t.id] }),
     index('allocations_debit_invoice_idx').on(t.distributorId, t.debitInvoiceId),
-    index('allocations_payment_idx').on(t.distributorId, t.paymentId),
-    index('allocations_credit_invoice_idx').on(t.distributorId, t.creditInvoiceId),
+    // Only a link from a payment or a credit invoice has a source id (a link from the balance, as
+    // settlement makes, has neither): partial, so those links skip two index inserts.
+    index('allocations_payment_idx').on(t.distributorId, t.paymentId).where(sql`${t.paymentId} is not null`),
+    index('allocations_credit_invoice_idx')
+      .on(t.distributorId, t.creditInvoiceId)
+      .where(sql`${t.creditInvoiceId} is not null`),
     index('allocations_account_idx').on(t.distributorId, t.accountId),
     ref('allocations_account_fk', t, t.accountId, accounts),
     ref('allocations_debit_invoice_fk', t, t.debitInvoiceId, invoices),
