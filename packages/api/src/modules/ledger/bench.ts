@@ -150,6 +150,12 @@ async function pgCpuTicks(): Promise<{ backends: Map<number, number>; background
   return ticks;
 }
 
+/** The server's current WAL position, in bytes. */
+async function walLsn(): Promise<bigint> {
+  const [row] = await admin<{ lsn: string }[]>`select (pg_current_wal_lsn() - '0/0')::text as lsn`;
+  return BigInt(row!.lsn);
+}
+
 function ticksSince(before: Map<number, number>, after: Map<number, number>): number {
   let sum = 0;
   for (const [pid, t] of after) sum += t - (before.get(pid) ?? 0);
@@ -172,6 +178,7 @@ async function load(
 ) {
   const { port } = server.address() as AddressInfo;
   const pg0 = await pgCpuTicks();
+  const wal0 = await walLsn();
   const cpu0 = process.cpuUsage();
   const wire0 = { ...wire };
   const report = await runLoad({
@@ -184,6 +191,7 @@ async function load(
   const cpu = process.cpuUsage(cpu0);
   const wire1 = { ...wire };
   const pg1 = await pgCpuTicks();
+  const wal1 = await walLsn();
   if (report.firstError) process.stderr.write(`first error: ${report.firstError}\n`);
   const perPayment = (n: number) => Number((n / Math.max(1, report.requests)).toFixed(2));
   return {
@@ -201,6 +209,8 @@ async function load(
     pgCpuMsPerPayment: perPayment(ticksSince(pg0.backends, pg1.backends) * 10),
     // PostgreSQL's background processes (shared with every database on the server).
     pgBackgroundCpuMsPerPayment: perPayment(ticksSince(pg0.background, pg1.background) * 10),
+    // WAL written per payment (the server's: others' writes meanwhile count too).
+    walBytesPerPayment: Math.round(Number(wal1 - wal0) / Math.max(1, report.requests)),
     // SQL statements per payment (BEGIN and COMMIT included), and the round trips they took.
     statementsPerPayment: perPayment(wire1.statements - wire0.statements),
     roundTripsPerPayment: perPayment(wire1.roundTrips - wire0.roundTrips),

@@ -229,8 +229,10 @@ export function settlePage(
 }
 
 // Compiled once, run prepared (no query building per request); the partial index
-// invoices_account_open_idx answers it in order.
-const settleStatement = (limit: number) =>
+// invoices_account_open_idx answers it in order. The first page has no OFFSET parameter: with one,
+// PostgreSQL's generic plan assumes it skips a tenth of the rows, so every execution was planned
+// anew (a custom plan, ~0.15 ms of PostgreSQL's CPU per payment); without, the plan is cached.
+const settleStatement = (limit: number, offset: boolean) =>
   compileStatement(
     sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
         org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
@@ -239,10 +241,10 @@ const settleStatement = (limit: number) =>
       from invoices
       where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
         and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))} offset ${sql.placeholder('offset')}`,
+      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))}${offset ? sql` offset ${sql.placeholder('offset')}` : sql``}`,
   );
-const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE);
-const settlePageStatement = settleStatement(SETTLE_PAGE);
+const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE, false);
+const settlePageStatement = settleStatement(SETTLE_PAGE, true);
 
 export interface LoadedState {
   state: LedgerState;
