@@ -16,6 +16,7 @@ import {
   customerChargesExportValuesStream,
   exportContentDisposition,
   exportContentType,
+  heldUntil,
   XLSX_MAX_DATA_ROWS,
 } from './export';
 import {
@@ -186,17 +187,20 @@ export const customerChargeRoutes = [
         XLSX_MAX_DATA_ROWS,
         customerChargeExportColumnIds(ctx.body.columns),
       );
-      if (opened.tooMany) {
-        throw new ApiError(
+      const tooMany = () =>
+        new ApiError(
           'unprocessable',
           `An export holds at most ${XLSX_MAX_DATA_ROWS.toLocaleString('en')} rows; narrow the filters`,
         );
-      }
-      const body = customerChargesExportValuesStream(
+      if (opened.tooMany) throw tooMany();
+      const file = customerChargesExportValuesStream(
         ctx.body.format,
         ctx.body.columns,
         opened.batches as AsyncIterable<CustomerChargeExportValues[]>,
       );
+      // Counted meanwhile: the file is written ahead, and sent once the count says it fits.
+      const body = opened.exceeds ? await heldUntil(file, opened.exceeds) : file;
+      if (body === undefined) throw tooMany();
       return new Response(body, {
         headers: {
           'Content-Type': exportContentType(ctx.body.format),

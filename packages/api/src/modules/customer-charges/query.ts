@@ -444,7 +444,15 @@ const EXPORT_SQL: Readonly<Record<CustomerChargeExportColumnId, SQL>> = {
 /** An export's rows, once it is known that the view fits in the file. */
 export type OpenedExport =
   | { tooMany: true }
-  | { tooMany: false; batches: AsyncIterableIterator<unknown[][]> };
+  | {
+      tooMany: false;
+      batches: AsyncIterableIterator<unknown[][]>;
+      /**
+       * When the view may not fit, it is counted on another connection while the rows flow:
+       * whether it holds more than `maxRows` rows. Nothing may be sent before it answers false.
+       */
+      exceeds?: Promise<boolean>;
+    };
 
 /**
  * Every row of the view, in batches, as the caller's tenant: each row an array that starts with
@@ -454,8 +462,8 @@ export type OpenedExport =
  * PostgreSQL: one transaction; a sample of the reseller's partition chooses between walking the
  * sort's index (rows flow at once, so the database reads while Node writes; see walksTheIndex) and
  * a scan and sort, whose first batch comes once every row is known, so the total rides along
- * (`count(*) over ()`). The walk counts first only when the partition may hold more rows than the
- * file. Rows come through a postgres.js cursor as arrays (`.values()`, never an object per row),
+ * (`count(*) over ()`). The walk is counted (`exceeds`, on another connection while the rows
+ * flow) only when the partition may hold more rows than the file. Rows come through a postgres.js cursor as arrays (`.values()`, never an object per row),
  * the next batch read while the writer writes this one. PGlite: viewExceeds, then keyset batches.
  */
 export async function openExport(
@@ -500,10 +508,8 @@ export async function openExport(
           (${view.where}) as "matches"
         from ${t} tablesample system (${sql.raw(String(SAMPLE_PERCENT))}) repeatable (0) where ${own(tenant)}) "s"`,
   );
-  const counted = dialect.sqlToQuery(
-    sql`select count(*)::int as "n" from (select 1 ${from} limit ${maxRows + 1}) s`,
-  );
-  let exceeds = false;
+  const counted = sql`select count(*)::int as "n" from (select 1 ${from} limit ${maxRows + 1}) s`;
+  let exceeds: Promise<boolean> | undefined;
   let walk = false;
   const rows = pulled<unknown[][]>(async (push) => {
     await client.begin(async (tx) => {
@@ -521,15 +527,19 @@ export async function openExport(
       })[];
       walk = plan === undefined ? p !== undefined && walksTheIndex(p) : plan === 'walk';
       if (walk) {
-        // The walk has no count riding along: count first when the reseller's partition (the
-        // planner's estimate: its rows per page at the last vacuum, times its pages now) may hold
-        // more rows than the file.
+        // The walk has no count riding along: when the reseller's partition (the planner's
+        // estimate: its rows per page at the last vacuum, times its pages now) may hold more rows
+        // than the file, the view is counted on another connection meanwhile.
         if (p?.estimate == null || p.estimate > maxRows * 0.9) {
-          const [c] = (await tx.unsafe(counted.sql, counted.params)) as { n: number }[];
-          if ((c?.n ?? 0) > maxRows) {
-            exceeds = true;
-            return;
-          }
+          exceeds = withTenant(db, tenant, async (counting) => {
+            await counting.execute(
+              sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+            );
+            const [c] = await queryRows<{ n: number }>(counting, counted);
+            return (c?.n ?? 0) > maxRows;
+          });
+          // Awaited by the caller; a failure must not go unhandled before it does.
+          exceeds.catch(() => {});
         }
         // The sort's index, walked in order: rows flow from the first one on.
         await tx.unsafe(`select set_config('enable_sort', 'off', true)`);
@@ -555,13 +565,13 @@ export async function openExport(
     });
   });
   const first = await rows.next();
-  if (exceeds) return { tooMany: true };
-  if (first.done) return { tooMany: false, batches: rows };
+  const counting = exceeds === undefined ? {} : { exceeds };
+  if (first.done) return { tooMany: false, batches: rows, ...counting };
   if (!walk && Number(first.value[0]?.[fields.length] ?? 0) > maxRows) {
     await rows.return(undefined);
     return { tooMany: true };
   }
-  return { tooMany: false, batches: prepend(first.value, rows) };
+  return { tooMany: false, batches: prepend(first.value, rows), ...counting };
 }
 
 /** The share of the partition's pages sampled to estimate how many of its rows the view holds. */

@@ -23,6 +23,7 @@ import {
   excelSerialDate,
   exportContentDisposition,
   exportContentType,
+  heldUntil,
   safeSheetName,
   xlsxStream,
   xmlText,
@@ -441,4 +442,49 @@ describe('properties', () => {
       { numRuns: 60 },
     );
   }, 60_000);
+});
+
+describe('heldUntil (a file held back while its view is counted)', () => {
+  /** Batches of 1000 rows, each after a turn of the event loop, as a database's would come. */
+  const source = (batches = 20) => {
+    const state = { read: 0, closed: false };
+    async function* rows() {
+      try {
+        for (let b = 0; b < batches; b++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          state.read += 1000;
+          yield Array.from({ length: 1000 }, (_, i) => charge(b * 1000 + i));
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    return { state, file: customerChargesExportStream('csv', ['invoiceNumber', 'quantity'], rows()) };
+  };
+  const later = <T>(value: T, ms = 20) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+  it('sends the whole file, its first bytes written ahead, once the count says it fits', async () => {
+    const expected = await bytesOf(source().file);
+    const { state, file } = source();
+    const held = await heldUntil(file, later(false));
+    expect(state.read).toBeGreaterThan(0);
+    if (!held) throw new Error('it fits');
+    expect(await bytesOf(held)).toEqual(expected);
+    expect(state.closed).toBe(true);
+  });
+
+  it('sends nothing and ends the rows when the view does not fit, or when the count fails', async () => {
+    const tooMany = source(1000);
+    expect(await heldUntil(tooMany.file, later(true))).toBeUndefined();
+    expect(tooMany.state.closed).toBe(true);
+    expect(tooMany.state.read).toBeLessThan(1_000_000);
+    const failing = source(1000);
+    await expect(
+      heldUntil(
+        failing.file,
+        later(null).then(() => Promise.reject(new Error('count failed'))),
+      ),
+    ).rejects.toThrow('count failed');
+    expect(failing.state.closed).toBe(true);
+  });
 });

@@ -167,3 +167,73 @@ function exportStream<Row>(
     ? xlsxStream(defs, rows, { sheetName: CUSTOMER_CHARGES_EXPORT_NAME })
     : csvStream(defs, rows);
 }
+
+/** At most this much of a file is produced ahead while it is held back (see heldUntil). */
+const MAX_AHEAD_BYTES = 16 << 20;
+
+/**
+ * The file, held back until `exceeds` answers (a count running meanwhile), its first bytes
+ * produced in the meantime (up to MAX_AHEAD_BYTES): undefined, and the stream canceled (which ends
+ * its rows' read), when the answer is true.
+ */
+export async function heldUntil(
+  file: ReadableStream<Uint8Array>,
+  exceeds: Promise<boolean>,
+): Promise<ReadableStream<Uint8Array> | undefined> {
+  const reader = file.getReader();
+  const ahead: Uint8Array[] = [];
+  let bytes = 0;
+  let done = false;
+  let answer: { exceeds: boolean } | { failure: unknown } | undefined;
+  const answered = exceeds.then(
+    (v) => {
+      answer = { exceeds: v };
+    },
+    (failure: unknown) => {
+      answer = { failure };
+    },
+  );
+  let reading: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  try {
+    while (answer === undefined && !done && bytes < MAX_AHEAD_BYTES) {
+      reading ??= reader.read();
+      const read = await Promise.race([reading, answered]);
+      if (read === undefined) break;
+      reading = undefined;
+      if (read.done) done = true;
+      else {
+        ahead.push(read.value);
+        bytes += read.value.byteLength;
+      }
+    }
+    await answered;
+  } catch (err) {
+    await reader.cancel(err).catch(() => {});
+    throw err;
+  }
+  const verdict = answer as { exceeds: boolean } | { failure: unknown };
+  if ('failure' in verdict || verdict.exceeds) {
+    await reader.cancel('failure' in verdict ? verdict.failure : undefined).catch(() => {});
+    if ('failure' in verdict) throw verdict.failure;
+    return undefined;
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = ahead.shift();
+        if (chunk) return controller.enqueue(chunk);
+        if (done) return controller.close();
+        const read = await (reading ?? reader.read());
+        reading = undefined;
+        if (read.done) {
+          done = true;
+          controller.close();
+        } else controller.enqueue(read.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
