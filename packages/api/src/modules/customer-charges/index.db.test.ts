@@ -675,3 +675,138 @@ describe('a block whose sort column is filtered (the walk starts at the first va
     expect(await block(r, true)).toEqual({ ids: [], lastRow: 0 });
   });
 });
+
+describe('a block sorted by description or product name with the product type filtered (its exact values first)', () => {
+  const tenant = { distributorId: D, orgId: RA, orgKind: 'RESELLER' as const };
+  const block = (request: Record<string, unknown>, exact: boolean, deferredFrom?: number) => {
+    const q = buildGridQuery(catalogue, request, gridOptions);
+    return withTenant(api.db.db, tenant, async (tx) => {
+      const page = await queryBlock(
+        tx,
+        tenant,
+        exact ? q : { ...q, columnFilters: undefined },
+        true,
+        deferredFrom === undefined ? {} : { deferredFrom },
+      );
+      return { ids: page.rows.map((r) => r.id), lastRow: page.lastRow };
+    });
+  };
+  const typeLeaf = fc.record({
+    filterType: fc.constant('text'),
+    colId: fc.constant('productType'),
+    type: fc.constantFrom('equals', 'equals', 'notEqual', 'contains', 'startsWith', 'blank', 'notBlank'),
+    filter: fc.constantFrom(
+      'Microsoft 365',
+      'microsoft 365',
+      'MICROSOFT 365',
+      'Azure',
+      'aZURE',
+      'micro',
+      'none',
+    ),
+  });
+  const otherLeaf = fc.oneof(
+    fc.record({
+      filterType: fc.constant('number'),
+      colId: fc.constant('quantity'),
+      type: fc.constant('greaterThan'),
+      filter: fc.constantFrom(1, 4),
+    }),
+    fc.record({
+      filterType: fc.constant('text'),
+      colId: fc.constantFrom('description', 'productName'),
+      type: fc.constantFrom('contains', 'notContains'),
+      filter: fc.constantFrom('M365', 'azure', 'teams', 'e'),
+    }),
+  );
+  const request = fc
+    .record({
+      startRow: fc.constantFrom(0, 1, 3),
+      sortModel: fc
+        .tuple(fc.constantFrom('description', 'productName'), fc.constantFrom('asc', 'desc'))
+        .map(([colId, sort]) => [{ colId, sort }]),
+      advancedFilterModel: fc.record({
+        filterType: fc.constant('join'),
+        type: fc.constantFrom('AND', 'OR'),
+        conditions: fc.array(
+          fc.oneof(
+            typeLeaf,
+            otherLeaf,
+            fc.record({
+              filterType: fc.constant('join'),
+              type: fc.constantFrom('AND', 'OR'),
+              conditions: fc.array(typeLeaf, { minLength: 1, maxLength: 2 }),
+            }),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      }),
+    })
+    .map((r) => ({ ...r, endRow: r.startRow + 3 }));
+  const sameRows = () =>
+    fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        expect(await block(r, true)).toEqual(await block(r, false));
+      }),
+      { numRuns: 80 },
+    );
+  const byType = (filter: string, colId = 'description', sort = 'asc') => ({
+    startRow: 0,
+    endRow: 10,
+    sortModel: [{ colId, sort }],
+    filterModel: { productType: { filterType: 'text', type: 'equals', filter } },
+  });
+
+  it('answers the same rows and lastRow as the filter alone', async () => {
+    await sameRows();
+  }, 60_000);
+
+  it('blocks asked in order (continuing where the last one ended) have the same rows too', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        for (let startRow = 0; startRow < 9; startRow += 2) {
+          const next = { ...r, startRow, endRow: startRow + 2 };
+          expect(await block(next, true, 0)).toEqual(await block(next, false));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
+  it('matches the stored type in any case; no stored type matching, an empty block', async () => {
+    const m365 = await block(byType('Microsoft 365'), false);
+    expect(m365.ids).toHaveLength(6);
+    expect(await block(byType('mICROSOFT 365'), true)).toEqual(m365);
+    expect(await block(byType('azure', 'productName', 'desc'), true)).toEqual(
+      await block(byType('Azure', 'productName', 'desc'), false),
+    );
+    expect(await block(byType('Microsoft'), true)).toEqual({ ids: [], lastRow: 0 });
+  });
+
+  it('with the same type stored in two spellings, both', async () => {
+    // A row whose type differs from the others' only in case, added behind the sync's back.
+    const extra = sql`jsonb_populate_record(null::customer_charge_rows, (select to_jsonb(c) ||
+      '{"invoice_item_id": "extra-type-row", "product_type": "microsoft 365", "description": "A first"}'::jsonb
+      from customer_charge_rows c where org_id = ${RA} order by invoice_item_id limit 1))`;
+    const stored = sql.join(
+      Object.values(getTableColumns(customerChargeRows))
+        .filter((c) => !c.generated)
+        .map((c) => sql.identifier(c.name)),
+      sql`, `,
+    );
+    try {
+      await withSystem(api.db.db, (tx) =>
+        tx.execute(sql`insert into customer_charge_rows (${stored}) select ${stored} from ${extra}`),
+      );
+      const both = await block(byType('MICROSOFT 365'), true);
+      expect(both.ids).toHaveLength(7);
+      expect(both.ids[0]).toBe('extra-type-row');
+      expect(both).toEqual(await block(byType('MICROSOFT 365'), false));
+      await sameRows();
+    } finally {
+      await withSystem(api.db.db, (tx) =>
+        tx.execute(sql`delete from customer_charge_rows where invoice_item_id = 'extra-type-row'`),
+      );
+    }
+  }, 60_000);
+});

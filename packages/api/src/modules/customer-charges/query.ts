@@ -125,12 +125,12 @@ export function presentRow(row: CustomerChargeRow): CustomerChargeRow {
 export async function queryBlock(
   tx: Transaction,
   tenant: Tenant,
-  q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sort' | 'sortColumnFilter'>,
+  q: Pick<
+    GridQuery,
+    'where' | 'orderBy' | 'limit' | 'offset' | 'sort' | 'sortColumnFilter' | 'columnFilters'
+  >,
   filtered: boolean,
-  {
-    boundSteps = BOUND_STEPS,
-    deferredFrom = DEFERRED_FROM,
-  }: { boundSteps?: number; deferredFrom?: number } = {},
+  options: { boundSteps?: number; deferredFrom?: number } = {},
 ): Promise<{ rows: CustomerChargeRow[]; lastRow: number }> {
   // Custom plans always: a generic plan (postgres.js prepares statements) does not see a
   // filter's value. No JIT and no parallel workers: a block reads a few hundred rows, and JIT's
@@ -140,7 +140,92 @@ export async function queryBlock(
     sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true),
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_sort', ${filtered ? 'off' : 'on'}, true)`,
   );
-  const where = sql`${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, boundSteps)}`;
+  const where = sql`${own(tenant)} and (${q.where}) ${sortColumnBounds(tenant, q.sortColumnFilter, options.boundSteps ?? BOUND_STEPS)}`;
+  const exact = await productTypeValues(tx, tenant, q);
+  if (exact) {
+    const page = await blockWhere(tx, tenant, q, sql`${where} and ${exact.condition}`, {
+      ...options,
+      probedAt: exact.version,
+    });
+    // The values were looked up in a statement of their own: the answer stands only if no sync
+    // added rows (perhaps of another matching type) before the block's statement read them.
+    if ((await dataVersion(tx, tenant)) === exact.version) return page;
+  }
+  return blockWhere(tx, tenant, q, where, options);
+}
+
+/**
+ * Sort columns with an index that starts with the product type (migration 0012): sorted by one of
+ * these with the product type filtered, the block walks only the rows of the types that pass.
+ */
+const AFTER_PRODUCT_TYPE: ReadonlySet<string> = new Set<CustomerChargeColumnId>([
+  'description',
+  'productName',
+]);
+/** A reseller has a few product types; with more than this many, they are not looked up. */
+export const PRODUCT_TYPES_LOOKED_AT = 64;
+
+/**
+ * Sorted by description or product name with the product type filtered (`equals` is
+ * `lower(product_type) = lower($1)`: not leakproof, so no index condition under RLS), the walk of
+ * the sort column's index reads every row of the types sorting first (~285k of 1M to find a
+ * block of Microsoft 365). So the reseller's product types are looked up first, one index probe
+ * each (a loose index scan, as sortColumnBounds), and those that pass the column's filters become
+ * `product_type = $1` (or `in (…)`): implied by the filters (every row's type is one of the
+ * values looked at), so the rows are the same, and it seeks (product_type, description, id).
+ * Undefined when that does not apply, all types pass, or they are too many to look at. Also the data's
+ * version (see dataVersion) in the same statement, i.e. the same snapshot.
+ */
+async function productTypeValues(
+  tx: Transaction,
+  tenant: Tenant,
+  q: Pick<GridQuery, 'sort' | 'columnFilters'>,
+): Promise<{ condition: SQL; version: string } | undefined> {
+  const first = q.sort[0];
+  const column = catalogue.productType;
+  const matches = column && q.columnFilters?.get(column);
+  if (!first || !AFTER_PRODUCT_TYPE.has(first.colId) || !matches) return undefined;
+  const max = PRODUCT_TYPES_LOOKED_AT;
+  const rows = await queryRows<{ v: string; passes: boolean; nullPasses: boolean; version: string }>(
+    tx,
+    sql`with recursive "walk"("v", "n") as (
+        (select ${t.productType}, 1 from ${t} where ${own(tenant)} order by ${t.productType} limit 1)
+        union all
+        select (select ${t.productType} from ${t} where ${own(tenant)} and ${t.productType} > "walk"."v"
+            order by ${t.productType} limit 1),
+          "walk"."n" + 1
+        from "walk"
+        where "walk"."v" is not null and "walk"."n" <= ${max}
+      )
+      select "v", coalesce(${matches(sql`"walk"."v"`)}, false) as "passes",
+        coalesce(${matches(sql`null::text`)}, false) as "nullPasses", (${versionOf(tenant)}) as "version"
+      from "walk" where "v" is not null`,
+  );
+  // The column is NOT NULL; were a null to pass, `= $1` would wrongly leave it out.
+  if (rows.length === 0 || rows.length > max || rows.some((r) => r.nullPasses)) return undefined;
+  const passing = rows.filter((r) => r.passes).map((r) => r.v);
+  // Every type passes: nothing to narrow, and the plan stays as it was.
+  if (passing.length === rows.length) return undefined;
+  const condition =
+    passing.length === 0
+      ? sql`false`
+      : passing.length === 1
+        ? sql`${t.productType} = ${passing[0]}`
+        : sql`${t.productType} in ${passing}`;
+  return { condition, version: rows[0]?.version ?? '' };
+}
+
+/**
+ * queryBlock's block, on the rows of `where` (the tenant's, filtered). `probedAt`: the data's
+ * version when part of `where` was looked up; where it ends is remembered only for that version.
+ */
+async function blockWhere(
+  tx: Transaction,
+  tenant: Tenant,
+  q: Pick<GridQuery, 'where' | 'orderBy' | 'limit' | 'offset' | 'sort'>,
+  where: SQL,
+  { deferredFrom = DEFERRED_FROM, probedAt }: { deferredFrom?: number; probedAt?: string },
+): Promise<{ rows: CustomerChargeRow[]; lastRow: number }> {
   const page = (rows: CustomerChargeRow[], found: number) =>
     found <= q.limit ? { rows, lastRow: q.offset + found } : { rows: rows.slice(0, q.limit), lastRow: -1 };
 
@@ -153,7 +238,9 @@ export async function queryBlock(
       sql`${SELECT} where ${where} and ${after(key, known.after)} order by ${q.orderBy} limit ${q.limit + 1}`,
     );
     if ((await dataVersion(tx, tenant)) === known.version) {
-      remember(signature, key, known.version, q, rows, rows.length > q.limit);
+      if (probedAt === undefined || probedAt === known.version) {
+        remember(signature, key, known.version, q, rows, rows.length > q.limit);
+      }
       return page(rows, rows.length);
     }
   }
@@ -189,7 +276,8 @@ export async function queryBlock(
     rows = block.flatMap((id) => byId.get(id) ?? []);
     found = ids.length;
   }
-  if (key && signature && version !== undefined) remember(signature, key, version, q, rows, found > q.limit);
+  if (key && signature && version !== undefined && (probedAt === undefined || probedAt === version))
+    remember(signature, key, version, q, rows, found > q.limit);
   return page(rows, found);
 }
 
@@ -229,14 +317,15 @@ function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>):
 
 /** The data's version: the reseller's latest successful sync (see queryBlock). */
 async function dataVersion(tx: Transaction, tenant: Tenant): Promise<string> {
-  const [row] = await queryRows<{ v: string | null }>(
-    tx,
-    sql`select max(${jobRuns.finishedAt})::text as v from ${jobRuns}
-      where ${jobRuns.distributorId} = ${tenant.distributorId} and ${jobRuns.orgId} = ${tenant.orgId}
-        and ${jobRuns.status} = 'SUCCEEDED'`,
-  );
+  const [row] = await queryRows<{ v: string }>(tx, sql`select (${versionOf(tenant)}) as v`);
   return row?.v ?? '';
 }
+
+/** dataVersion's query, never null ('' before the first sync). */
+const versionOf = (tenant: Tenant) =>
+  sql`select coalesce(max(${jobRuns.finishedAt})::text, '') from ${jobRuns}
+      where ${jobRuns.distributorId} = ${tenant.distributorId} and ${jobRuns.orgId} = ${tenant.orgId}
+        and ${jobRuns.status} = 'SUCCEEDED'`;
 
 function remember(
   signature: string,
