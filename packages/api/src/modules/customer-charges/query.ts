@@ -583,7 +583,11 @@ export async function openExport(
   const sorted = dialect.sqlToQuery(
     sql`select ${columns}, count(*) over () as "total" ${from} order by ${view.orderBy} limit ${maxRows}`,
   );
-  const walked = dialect.sqlToQuery(sql`select ${columns} ${from} order by ${view.orderBy} limit ${maxRows}`);
+  // One row more than the file holds: should an estimate let a bigger view through uncounted, the
+  // writer fails on that row rather than the file silently end short.
+  const walked = dialect.sqlToQuery(
+    sql`select ${columns} ${from} order by ${view.orderBy} limit ${maxRows + 1}`,
+  );
   // The partition's size (the planner's estimate: rows per page at the last vacuum, times its
   // pages now), and a sample of 1% of its pages: the view's share of its rows, and how closely
   // the view's order follows the rows' order on disk (a walk in that order reads pages in turn).
@@ -747,8 +751,9 @@ async function* keysetBatches(
   );
   let after: unknown[] | null = null;
   let read = 0;
-  while (read < maxRows) {
-    const limit = Math.min(EXPORT_BATCH_ROWS, maxRows - read);
+  // Up to one row more than the file holds, as the walk (see openExport).
+  while (read <= maxRows) {
+    const limit = Math.min(EXPORT_BATCH_ROWS, maxRows + 1 - read);
     const last = after;
     const position: SQL =
       last === null
