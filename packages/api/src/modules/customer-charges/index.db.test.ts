@@ -108,6 +108,24 @@ const query = async (body: Record<string, unknown>, token?: string) => {
 };
 const col = (page: Page, id: string) => page.rows.map((r) => r[id]);
 
+/**
+ * Inserts a copy of reseller A's first row with `changes` (column names as stored), as no sync
+ * would: the data's version (its latest successful sync) stays. Every column but the generated.
+ */
+async function addRowBehindTheSync(changes: Record<string, string>) {
+  const stored = sql.join(
+    Object.values(getTableColumns(customerChargeRows))
+      .filter((c) => !c.generated)
+      .map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  const row = sql`jsonb_populate_record(null::customer_charge_rows, (select to_jsonb(c) || ${JSON.stringify(changes)}::jsonb
+    from customer_charge_rows c where org_id = ${RA} order by invoice_item_id limit 1))`;
+  await withSystem(api.db.db, (tx) =>
+    tx.execute(sql`insert into customer_charge_rows (${stored}) select ${stored} from ${row}`),
+  );
+}
+
 describe('POST /api/v1/customer-charges/sync-runs and GET …/schedule (distributor)', () => {
   it('ran the sync: a recorded run with its rows; a second run adds nothing', async () => {
     const res = await api.call('POST', SYNC, {
@@ -630,21 +648,9 @@ describe('a block whose sort column is filtered (the walk starts at the first va
     const before = await at(3, 1000);
     // A row that sorts first, added behind the sync's back (the data's version stays): the next
     // block continues after the last row it answered, so it is the one from before the row.
-    const extra = sql`jsonb_populate_record(null::customer_charge_rows, (select to_jsonb(c) ||
-      '{"invoice_item_id": "extra-row", "invoice_number": "INV-000"}'::jsonb
-      from customer_charge_rows c where org_id = ${RA} order by invoice_item_id limit 1))`;
-    // Every column but the generated quantity_e4.
-    const stored = sql.join(
-      Object.values(getTableColumns(customerChargeRows))
-        .filter((c) => !c.generated)
-        .map((c) => sql.identifier(c.name)),
-      sql`, `,
-    );
     try {
       await at(0, 0);
-      await withSystem(api.db.db, (tx) =>
-        tx.execute(sql`insert into customer_charge_rows (${stored}) select ${stored} from ${extra}`),
-      );
+      await addRowBehindTheSync({ invoice_item_id: 'extra-row', invoice_number: 'INV-000' });
       expect(await at(3, 0)).toEqual(before);
       // A sync recorded since: the offset, on the rows as they are now.
       await at(0, 0);
@@ -785,19 +791,12 @@ describe('a block sorted by description or product name with the product type fi
 
   it('with the same type stored in two spellings, both', async () => {
     // A row whose type differs from the others' only in case, added behind the sync's back.
-    const extra = sql`jsonb_populate_record(null::customer_charge_rows, (select to_jsonb(c) ||
-      '{"invoice_item_id": "extra-type-row", "product_type": "microsoft 365", "description": "A first"}'::jsonb
-      from customer_charge_rows c where org_id = ${RA} order by invoice_item_id limit 1))`;
-    const stored = sql.join(
-      Object.values(getTableColumns(customerChargeRows))
-        .filter((c) => !c.generated)
-        .map((c) => sql.identifier(c.name)),
-      sql`, `,
-    );
     try {
-      await withSystem(api.db.db, (tx) =>
-        tx.execute(sql`insert into customer_charge_rows (${stored}) select ${stored} from ${extra}`),
-      );
+      await addRowBehindTheSync({
+        invoice_item_id: 'extra-type-row',
+        product_type: 'microsoft 365',
+        description: 'A first',
+      });
       const both = await block(byType('MICROSOFT 365'), true);
       expect(both.ids).toHaveLength(7);
       expect(both.ids[0]).toBe('extra-type-row');
