@@ -250,7 +250,7 @@ describe('Billing: payment methods, billing profiles, subscriptions', () => {
     for (const tab of ['payment-methods', 'billing-profiles', 'subscriptions'] as const) {
       await openTab(page, tab);
       const grid = page.getByTestId(`${tab}-grid`);
-      await grid.locator('.ag-row').first().waitFor();
+      await grid.locator('.ag-row:not(.ag-row-loading)').first().waitFor();
       expect(await page.locator(`[data-testid$="-new"]`).count(), tab).toBe(0);
       expect(await grid.locator('.cx-lg-actions button').count(), tab).toBe(0);
       expect(await grid.locator('[col-id="actions"]').count(), tab).toBe(0);

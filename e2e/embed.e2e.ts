@@ -91,6 +91,12 @@ async function open(url: string): Promise<Watched> {
 }
 
 const charges = (page: Page) => page.locator('cascade-customer-charges');
+/**
+ * The Customer Charges grid's first row that holds data. The infinite row model shows loading rows
+ * (`ag-row-loading`) before its first block arrives and then replaces them, so a plain `.ag-row`
+ * can be one that is about to leave the page.
+ */
+const loadedRow = (page: Page) => charges(page).locator('.ag-row:not(.ag-row-loading)').first();
 const billing = (page: Page) => page.locator('cascade-billing');
 
 /** Computed style properties of the first element matching `selector` (Playwright pierces shadow roots). */
@@ -127,7 +133,7 @@ async function resellerAdminToken(): Promise<string> {
 describe('the third-party portal demo', () => {
   it("renders both widgets in the portal's theme; its global CSS does not reach them", async () => {
     const { page, events } = await open(`${portalUrl}/`);
-    await charges(page).locator('.ag-row').first().waitFor({ timeout: 20_000 });
+    await loadedRow(page).waitFor({ timeout: 20_000 });
     await billing(page).locator('[data-widget], button').first().waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await events()).filter((e) => e.type === 'cascade:ready').length).toBe(2);
 
@@ -153,7 +159,10 @@ describe('the third-party portal demo', () => {
       'letter-spacing': 'normal',
       'border-top-style': 'solid',
     });
-    const cell = await styleOf(page, 'cascade-customer-charges .ag-cell', ['font-family', 'text-transform']);
+    const cell = await styleOf(page, 'cascade-customer-charges .ag-row:not(.ag-row-loading) .ag-cell', [
+      'font-family',
+      'text-transform',
+    ]);
     expect(cell).toEqual({ 'font-family': expect.stringMatching(/^Georgia/), 'text-transform': 'none' });
     const billingText = await styleOf(
       page,
@@ -228,7 +237,7 @@ describe('the third-party portal demo', () => {
 
   it('works the same from the classic script build', async () => {
     const { page, events } = await open(`${portalUrl}/classic`);
-    await charges(page).locator('.ag-row').first().waitFor({ timeout: 20_000 });
+    await loadedRow(page).waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await events()).filter((e) => e.type === 'cascade:ready').length).toBe(2);
     const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.type || 'classic'));
     expect(scripts).toContain('classic');
@@ -236,7 +245,7 @@ describe('the third-party portal demo', () => {
 
   it('replaces an expiring token before it expires, without the user noticing', async () => {
     const { page, events, tokenCalls, queries } = await open(`${portalUrl}/`);
-    await charges(page).locator('.ag-row').first().waitFor({ timeout: 20_000 });
+    await loadedRow(page).waitFor({ timeout: 20_000 });
     await expect.poll(() => queries.length).toBeGreaterThan(0);
     const firstToken = queries[0]?.token;
     expect(firstToken).toMatch(/^Bearer /);
@@ -250,7 +259,7 @@ describe('the third-party portal demo', () => {
     const answer = await next;
     expect(answer.status()).toBe(200);
     expect(answer.request().headers().authorization).not.toBe(firstToken);
-    await charges(page).locator('.ag-row').first().waitFor();
+    await loadedRow(page).waitFor();
     expect(queries.every((q) => q.status === 200)).toBe(true);
 
     // A 401 (say, a token the API no longer takes): one new token, the request again, no fuss.
@@ -270,7 +279,7 @@ describe('the third-party portal demo', () => {
     const retried = page.waitForResponse((r) => r.url().endsWith(QUERY) && r.status() === 200);
     await charges(page).locator('.ag-header-cell[col-id="invoiceDate"] .ag-header-cell-label').click();
     const ok = await retried;
-    await charges(page).locator('.ag-row').first().waitFor();
+    await loadedRow(page).waitFor();
     expect(refused).toBe(1);
     expect(tokenCalls.length).toBeGreaterThan(callsBefore);
     expect(ok.request().headers().authorization).not.toBe(refusedToken);
@@ -380,7 +389,7 @@ describe('refusals', () => {
     });
     extraPortals.push(portal);
     const { page, events } = await open(`${origin}/`);
-    await charges(page).locator('.ag-row').first().waitFor({ timeout: 20_000 });
+    await loadedRow(page).waitFor({ timeout: 20_000 });
 
     expect((await apiCall('DELETE', `/v1/embed/keys/${key.key.id}`, admin)).status).toBe(200);
     // The token in hand stops at once; the element asks for a new one and cannot get it.
