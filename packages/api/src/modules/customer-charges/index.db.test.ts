@@ -12,6 +12,7 @@ import {
   type SortModelItem,
 } from './grid-query';
 import { catalogue, gridOptions, openExport, queryBlock, walksTheIndex } from './query';
+import { claimManualRun } from './sync/scheduler';
 import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
 
 let api: TestApi;
@@ -667,6 +668,37 @@ describe('a block whose sort column is filtered (the walk starts at the first va
       await withSystem(api.db.db, async (tx) => {
         await tx.execute(sql`delete from customer_charge_rows where invoice_item_id = 'extra-row'`);
         await tx.execute(sql`delete from job_runs where id = 'version-test'`);
+      });
+    }
+  });
+
+  it('a continuation is not used after a run that added rows is claimed again the same day', async () => {
+    const r = { sortModel: [{ colId: 'invoiceNumber', sort: 'asc' }], filterModel: {} };
+    const at = (startRow: number, deferredFrom: number) =>
+      block({ ...r, startRow, endRow: startRow + 3 }, true, undefined, deferredFrom);
+    const target = { distributorId: D, resellerId: RA };
+    const day = new Date(Date.UTC(2099, 0, 2));
+    const before = await at(3, 1000);
+    let run: string | null = null;
+    try {
+      await at(0, 0);
+      // A manual run adds a row that sorts first and succeeds; then "run now" again the same day
+      // takes the same job run back (RUNNING, no finished_at) before it commits anything.
+      run = await claimManualRun(api.db.db, target, 'UTC', day);
+      await addRowBehindTheSync({ invoice_item_id: 'extra-row-again', invoice_number: 'INV-000' });
+      await withSystem(api.db.db, (tx) =>
+        tx.execute(
+          sql`update job_runs set status = 'SUCCEEDED', finished_at = clock_timestamp() where id = ${run}`,
+        ),
+      );
+      expect(await claimManualRun(api.db.db, target, 'UTC', day)).toBe(run);
+      const now = await at(3, 0);
+      expect(now).toEqual(await at(3, 1000));
+      expect(now).not.toEqual(before);
+    } finally {
+      await withSystem(api.db.db, async (tx) => {
+        await tx.execute(sql`delete from customer_charge_rows where invoice_item_id = 'extra-row-again'`);
+        if (run) await tx.execute(sql`delete from job_runs where id = ${run}`);
       });
     }
   });

@@ -26,6 +26,7 @@ import {
   type GridView,
   type SortModelItem,
 } from './grid-query';
+import { SYNC_JOBS } from './sync';
 
 /**
  * The SQL of each column id (the table's own columns: each sortable one has its index). The
@@ -315,7 +316,12 @@ function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>):
   return signature.length <= MAX_SIGNATURE ? signature : undefined;
 }
 
-/** The data's version: the reseller's latest successful sync (see queryBlock). */
+/**
+ * The data's version (see queryBlock): the latest moment one of the reseller's sync runs was
+ * claimed or finished. It only ever grows (a manual run claimed again the same day clears its
+ * `finished_at` but sets a newer `started_at`), and a sync that adds rows sets its `finished_at`
+ * in the transaction that adds them, so rows never change under an unchanged version.
+ */
 async function dataVersion(tx: Transaction, tenant: Tenant): Promise<string> {
   const [row] = await queryRows<{ v: string }>(tx, sql`select (${versionOf(tenant)}) as v`);
   return row?.v ?? '';
@@ -323,9 +329,9 @@ async function dataVersion(tx: Transaction, tenant: Tenant): Promise<string> {
 
 /** dataVersion's query, never null ('' before the first sync). */
 const versionOf = (tenant: Tenant) =>
-  sql`select coalesce(max(${jobRuns.finishedAt})::text, '') from ${jobRuns}
+  sql`select coalesce(max(greatest(${jobRuns.startedAt}, ${jobRuns.finishedAt}))::text, '') from ${jobRuns}
       where ${jobRuns.distributorId} = ${tenant.distributorId} and ${jobRuns.orgId} = ${tenant.orgId}
-        and ${jobRuns.status} = 'SUCCEEDED'`;
+        and ${jobRuns.jobName} in ${[...SYNC_JOBS]}`;
 
 function remember(
   signature: string,
@@ -509,6 +515,9 @@ async function* pulled<T>(produce: (push: (batch: T) => Promise<void>) => Promis
 }
 
 export const EXPORT_BATCH_ROWS = 2000;
+/** Exports walking the index while another connection counts them, at once (see openExport). */
+const MAX_COUNTED_WALKS = 2;
+let countedWalks = 0;
 
 /** Each export field as the writer takes it: ISO dates and decimal strings (text, as in SELECT). */
 const EXPORT_SQL: Readonly<Record<CustomerChargeExportColumnId, SQL>> = {
@@ -619,17 +628,24 @@ export async function openExport(
         estimate: number | null;
       })[];
       walk = plan === undefined ? p !== undefined && walksTheIndex(p) : plan === 'walk';
+      // The walk has no count riding along: when the reseller's partition (the planner's
+      // estimate: its rows per page at the last vacuum, times its pages now) may hold more rows
+      // than the file, the view is counted on another connection meanwhile. Such an export holds
+      // two of the pool's connections, and its cursor waits for its count: a few at a time only,
+      // else they could take the whole pool and wait for each other; the others scan and sort.
+      const mustCount = p?.estimate == null || p.estimate > maxRows * 0.9;
+      if (walk && mustCount && plan === undefined && countedWalks >= MAX_COUNTED_WALKS) walk = false;
       if (walk) {
-        // The walk has no count riding along: when the reseller's partition (the planner's
-        // estimate: its rows per page at the last vacuum, times its pages now) may hold more rows
-        // than the file, the view is counted on another connection meanwhile.
-        if (p?.estimate == null || p.estimate > maxRows * 0.9) {
+        if (mustCount) {
+          countedWalks += 1;
           exceeds = withTenant(db, tenant, async (counting) => {
             await counting.execute(
               sql`select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
             );
             const [c] = await queryRows<{ n: number }>(counting, counted);
             return (c?.n ?? 0) > maxRows;
+          }).finally(() => {
+            countedWalks -= 1;
           });
           // Awaited by the caller; a failure must not go unhandled before it does.
           exceeds.catch(() => {});
