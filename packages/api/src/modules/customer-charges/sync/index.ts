@@ -158,7 +158,10 @@ async function storedColumns(tx: Transaction | Database): Promise<SQL> {
 /** Attaches a built table as the reseller's partition (no scan: its check implies the bound). */
 async function attach(tx: Transaction | Database, table: SQL, bound: SQL) {
   await tx.execute(sql`alter table customer_charge_rows attach partition ${table} for values in (${bound})`);
-  // Statistics for the grid's plans now, not when autovacuum comes by.
+}
+
+/** Statistics for the grid's plans now, not when autovacuum comes by. */
+async function analyze(tx: Transaction | Database, table: SQL) {
   await tx.execute(sql`analyze ${table}`);
 }
 
@@ -178,12 +181,18 @@ export async function insertCustomerChargeRows(
   jobRunId: string | null,
   options: SyncOptions = {},
 ): Promise<number> {
+  // One sync at a time per partition: the run's own lock is per distributor and reseller, but
+  // another distributor's reseller of the same id shares the partition.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`customer_charge_rows:${target.resellerId}`}, 0))`,
+  );
   const { name, building, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
     await createBuildTable(tx, name, bound);
     const rows = await insertSelected(tx, name, target, since, jobRunId, false);
     await buildIndexes(tx, name);
     await attach(tx, name, bound);
+    await analyze(tx, name);
     return rows;
   }
   // The new rows, staged without indexes.
@@ -198,6 +207,8 @@ export async function insertCustomerChargeRows(
     if (rows > (count?.n ?? 0)) {
       await tx.execute(sql`insert into ${building} (${columns}) select ${columns} from ${held}`);
       await buildIndexes(tx, building);
+      // Before the swap: from the detach on, every reseller's grid waits for this transaction.
+      await analyze(tx, building);
       if (await detach(tx, name, options.swapLockTimeout ?? SWAP_LOCK_TIMEOUT)) {
         await tx.execute(sql`drop table ${name}`);
         await tx.execute(sql`alter table ${building} rename to ${name}`);
