@@ -50,7 +50,9 @@ export const customerChargeRows = pgTable(
     primaryKey({ columns: [t.distributorId, t.orgId, t.invoiceItemId] }),
     // One index per sortable column, ending with the key as tie-breaker. No leading tenant columns:
     // the table is partitioned by reseller (migration 0011), so within a partition they are
-    // constant; without them each index is smaller and its bulk build (sync) sorts faster.
+    // constant (but for another distributor's reseller of the same id, which shares it: RLS and
+    // the queries' own conditions filter it out); without them each index is smaller and its bulk
+    // build (sync) sorts faster.
     index('customer_charge_rows_invoice_number_idx').on(t.invoiceNumber, t.invoiceItemId),
     index('customer_charge_rows_invoice_date_idx').on(t.invoiceDate, t.invoiceItemId),
     index('customer_charge_rows_customer_idx').on(t.customerName, t.invoiceItemId),

@@ -64,9 +64,10 @@ export async function requestHash(method: string, path: string, body: unknown): 
 }
 
 // Compiled once, run prepared: every money-moving request sends these two, pipelined. The first
-// also sets the transaction's tenant (one statement fewer).
+// also sets the transaction's tenant (one statement fewer). The lock names the distributor too:
+// organization ids are unique per distributor only.
 const setTenantAndLockKey = compileStatement(
-  sql`select ${TENANT_SETTINGS}, pg_try_advisory_xact_lock(hashtext(${sql.placeholder('orgId')}), hashtext(${sql.placeholder('key')})) as locked`,
+  sql`select ${TENANT_SETTINGS}, pg_try_advisory_xact_lock(hashtext(${sql.placeholder('distributorId')}::text || ':' || ${sql.placeholder('orgId')}::text), hashtext(${sql.placeholder('key')})) as locked`,
 );
 /** `requestHash` in SQL, of a `requestText` parameter. */
 const requestHashSql = (text: unknown) => sql`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`;
