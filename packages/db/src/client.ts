@@ -202,6 +202,14 @@ export async function pipelinedTransaction<T>(db: Database, fn: PipelinedWork<T>
   });
 }
 
+/**
+ * Whether transactions on `db` can run side by side, each on its own connection (postgres.js's
+ * pool), so that one may wait for others; not on PGlite (one connection: it would wait forever).
+ */
+export function hasConcurrentSessions(db: Database): boolean {
+  return pipelines.has(db);
+}
+
 /** Migrates on one dedicated connection holding a session advisory lock, so concurrent starts are safe. */
 async function migratePostgres(url: string): Promise<void> {
   const { default: postgres } = await import('postgres');

@@ -493,6 +493,50 @@ describe('the sync: one partition per reseller, built in bulk', () => {
     },
   );
 
+  /** Tables left beside the partitions: a load's table that no run renamed into place. */
+  async function buildTables() {
+    return queryRows<{ name: string }>(
+      db(),
+      sql`select relname as name from pg_class where relname like 'customer_charge_rows%' and relkind = 'r'
+        and not relispartition`,
+    );
+  }
+  /** The rows as the sync computed them (not when or by which run). */
+  async function computed() {
+    return (await rows()).map(({ syncedAt: _, jobRunId: __, ...row }) => row);
+  }
+
+  // Sessions side by side: PostgreSQL only (PGlite has one connection and always loads in the run).
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'loads a first sync in sessions side by side: the same rows as a load in the run itself',
+    async () => {
+      for (let n = 1; n <= 12; n++)
+        await addInvoice(db(), { id: `s${n}`, number: `S-${n}`, items: [{}, { quantity: String(n) }] });
+      expect((await sync(target, { loadSessions: 1 })).rows).toBe(24);
+      const inRun = await computed();
+      await clear();
+      for (let n = 1; n <= 12; n++)
+        await addInvoice(db(), { id: `s${n}`, number: `S-${n}`, items: [{}, { quantity: String(n) }] });
+      expect((await sync(target, { loadSessions: 3 })).rows).toBe(24);
+      expect(await computed()).toEqual(inRun);
+      expect(await buildTables()).toEqual([]);
+      expect((await sync()).rows).toBe(0);
+    },
+  );
+
+  it('drops the table a load left when its run died, and syncs', async () => {
+    await addInvoice(db(), { id: 'a', items: [{}, {}] });
+    const [names] = await queryRows<{ building: string }>(
+      db(),
+      sql`select customer_charge_rows_partition(${RA}) || '_next' as building`,
+    );
+    const left = sql.identifier(names!.building);
+    await withSystem(db(), (tx) => tx.execute(sql`create table ${left} (like customer_charge_rows)`));
+    expect((await sync()).rows).toBe(2);
+    expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['a-1', 'a-2']);
+    expect(await buildTables()).toEqual([]);
+  });
+
   it('leaves a failed run without a trace: no partition, no rows, the run FAILED', async () => {
     await addInvoice(db(), { id: 'a', items: [{}] });
     day++;
@@ -507,6 +551,7 @@ describe('the sync: one partition per reseller, built in bulk', () => {
       );
     }
     expect(await partitions()).toEqual([]);
+    expect(await buildTables()).toEqual([]);
     const [run] = await db().select().from(jobRuns).where(eq(jobRuns.id, id!));
     expect(run?.status).toBe('FAILED');
     expect((await sync()).rows).toBe(1);

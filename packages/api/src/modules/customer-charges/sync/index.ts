@@ -9,6 +9,7 @@
 import { currencyDecimals, knownCurrencies } from '@cascade/billing-core';
 import {
   type Database,
+  hasConcurrentSessions,
   INVOICE_SOURCES,
   jobRuns,
   PURCHASE_CHANNELS,
@@ -74,9 +75,24 @@ const BUILD_MEMORY = '256MB';
  */
 const SWAP_LOCK_TIMEOUT = '10s';
 
+/**
+ * Sessions a reseller's first sync loads its partition with, side by side, on PostgreSQL: the
+ * load is one backend's work per statement (PostgreSQL runs no INSERT … SELECT in parallel), the
+ * index builds after it already use PostgreSQL's parallel workers.
+ */
+const LOAD_SESSIONS = 2;
+
+/**
+ * Whether a load in sessions is under way in this process: one at a time, so that loads cannot
+ * take the whole connection pool, each holding its run's connection while waiting for more.
+ */
+let loadingInSessions = false;
+
 export interface SyncOptions {
   /** Overrides REBUILD_MIN_ROWS (tests take the rebuild path with a handful of rows). */
   rebuildMinRows?: number;
+  /** Overrides LOAD_SESSIONS (1: in the run's own transaction, as always on PGlite). */
+  loadSessions?: number;
   /** Overrides SWAP_LOCK_TIMEOUT (a PostgreSQL interval). */
   swapLockTimeout?: string;
 }
@@ -115,6 +131,9 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
  * security enabled and forced without a policy: cascade_app reads partitions through the parent only.
  */
 async function createBuildTable(tx: Transaction | Database, table: SQL, bound: SQL) {
+  // One left by a run that died loading in sessions (see loadInSessions); the caller holds the
+  // partition's lock, so no run is loading it now.
+  await tx.execute(sql`drop table if exists ${table}`);
   await tx.execute(
     sql`create table ${table} (like customer_charge_rows including defaults including constraints
       including generated, check (org_id = ${bound}))`,
@@ -170,12 +189,16 @@ async function analyze(tx: Transaction | Database, table: SQL) {
  * how many. Runs in the caller's transaction, as the owner (jobs bypass row-level security; the
  * statement names the reseller in every join). Three ways, by size:
  * - no partition yet (the first sync): the rows go into a plain table, indexed in bulk, attached;
+ *   on PostgreSQL the table is loaded by several sessions at once and committed before the run's
+ *   transaction indexes and attaches it (see loadInSessions);
  * - many rows, more than the partition holds: the same with the partition's rows copied in too,
  *   swapped for the old partition;
  * - otherwise (the daily run): inserted into the partition.
  */
 export async function insertCustomerChargeRows(
   tx: Transaction | Database,
+  /** The database `tx` belongs to, for a first sync's load in sessions beside it (null: none). */
+  db: Database | null,
   target: SyncTarget,
   since: string | null,
   jobRunId: string | null,
@@ -188,8 +211,21 @@ export async function insertCustomerChargeRows(
   );
   const { name, building, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
-    await createBuildTable(tx, name, bound);
-    const rows = await insertSelected(tx, name, target, since, jobRunId, false);
+    const sessions = options.loadSessions ?? LOAD_SESSIONS;
+    let rows: number;
+    if (sessions > 1 && db !== null && hasConcurrentSessions(db) && !loadingInSessions) {
+      loadingInSessions = true;
+      try {
+        rows = await loadInSessions(db, building, bound, target, since, jobRunId, sessions);
+      } finally {
+        loadingInSessions = false;
+      }
+      await tx.execute(sql`alter table ${building} rename to ${name}`);
+    } else {
+      await tx.execute(sql`drop table if exists ${building}`); // left by a load in sessions that died
+      await createBuildTable(tx, name, bound);
+      rows = await insertSelected(tx, name, target, since, jobRunId, false);
+    }
     await buildIndexes(tx, name);
     await attach(tx, name, bound);
     await analyze(tx, name);
@@ -228,6 +264,39 @@ export async function insertCustomerChargeRows(
 }
 
 /**
+ * Loads the reseller's rows into a new plain table `table`, committed, in `sessions` transactions
+ * side by side, each taking the invoices of one hash part; returns how many rows. Each invoice
+ * comes whole from one snapshot; one issued while the sessions start may be in or out, and the
+ * next run, reading a day back from this run's start, adds it if out. The caller holds the
+ * partition's lock and renames the table into place in its transaction; if it never does (it
+ * failed, or its process died), the table is not attached and the next load drops it.
+ */
+async function loadInSessions(
+  db: Database,
+  table: SQL,
+  bound: SQL,
+  target: SyncTarget,
+  since: string | null,
+  jobRunId: string | null,
+  sessions: number,
+): Promise<number> {
+  await withSystem(db, (s) => createBuildTable(s, table, bound));
+  try {
+    const parts = await Promise.all(
+      Array.from({ length: sessions }, (_, part) =>
+        withSystem(db, (s) =>
+          insertSelected(s, table, target, since, jobRunId, false, { part, of: sessions }),
+        ),
+      ),
+    );
+    return parts.reduce((a, b) => a + b, 0);
+  } catch (err) {
+    await withSystem(db, (s) => s.execute(sql`drop table if exists ${table}`)).catch(() => {});
+    throw err;
+  }
+}
+
+/**
  * Detaches the reseller's partition, waiting for the table at most `timeout` (in a savepoint);
  * false when that ran out, with the transaction as it was.
  */
@@ -263,6 +332,8 @@ async function insertSelected(
   since: string | null,
   jobRunId: string | null,
   newOnly: boolean,
+  /** Only the invoices of this hash part (of `of` parts, by invoice, so that each comes whole). */
+  split?: { part: number; of: number },
 ): Promise<number> {
   const d = target.distributorId;
   const r = target.resellerId;
@@ -323,6 +394,7 @@ async function insertSelected(
         and (i.pricing_strategy <> 'MARKUP' or i.markup_percent is not null)
         and p.unit_sell is not null
         ${since === null ? sql`` : sql`and v.issued_at > ${since}::timestamptz - interval '${sql.raw(OVERLAP)}'`}
+        ${split === undefined ? sql`` : sql`and mod(hashtext(v.id)::bigint + 2147483648, ${split.of}) = ${split.part}`}
         ${
           newOnly
             ? sql`and not exists (select 1 from customer_charge_rows x
@@ -372,7 +444,7 @@ export async function runSync(
       const since = await lastSyncedUpTo(tx, target);
       const [now] = await queryRows<{ now: string }>(tx, sql`select now()::text as now`);
       const upTo = now?.now ?? new Date().toISOString();
-      const rows = await insertCustomerChargeRows(tx, target, since, jobRunId, options);
+      const rows = await insertCustomerChargeRows(tx, db, target, since, jobRunId, options);
       await tx
         .update(jobRuns)
         .set({
