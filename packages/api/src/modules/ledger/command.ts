@@ -25,9 +25,11 @@ import type { Session } from '../../platform/tenancy';
 import {
   type AccountRow,
   assertMayMoveMoney,
+  type CashDeskRow,
   type InvoiceRow,
   loadState,
   lockAccounts,
+  lockAccountsWithCashDesk,
   readInvoices,
   resultWrites,
   type SourceKind,
@@ -116,8 +118,13 @@ export interface CommandSpec {
   sourceId?: string;
   /** Money settlement may have to place, per account, given the locked rows. */
   settle?: Settle;
+  /** A cash desk the command names: read by the account lock's statement, handed to `check`. */
+  cashDeskId?: string;
   /** Checks beyond the rule's (same organization, cash desk, …), with the accounts locked. */
-  check?: (accounts: ReadonlyMap<string, AccountRow>) => Promise<void> | void;
+  check?: (
+    accounts: ReadonlyMap<string, AccountRow>,
+    cashDesk: CashDeskRow | undefined,
+  ) => Promise<void> | void;
   /** Reads that must see the locked state (what a credit note's lines may still credit). */
   prepare?: (invoices: ReadonlyMap<string, InvoiceRow>) => Promise<void>;
   rule: (
@@ -141,7 +148,13 @@ export interface CommandSpec {
 
 export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<LedgerOutcome> {
   const tenant = spec.session.tenant;
-  const locking = lockAccounts(tx, tenant, spec.accountIds, spec.accountField);
+  const locking = lockAccountsWithCashDesk(
+    tx,
+    tenant,
+    spec.accountIds,
+    spec.accountField ?? 'accountId',
+    spec.cashDeskId,
+  );
   // Settlement's first page travels with the lock, in one round trip: the connection sends it
   // after the lock statement, so the server runs it, with its own snapshot, once the lock is held.
   const firstPages = new Map<string, Promise<InvoiceRow[]>>();
@@ -152,10 +165,10 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
       firstPages.set(id, page);
     }
   }
-  const locked = await locking;
+  const { accounts: locked, cashDesk } = await locking;
   const main = locked.get(spec.accountIds[0]!)!;
   for (const a of locked.values()) assertMayMoveMoney(tenant, a);
-  await spec.check?.(locked);
+  await spec.check?.(locked, cashDesk);
   const named = spec.invoices
     ? await readInvoices(tx, tenant, spec.invoices.ids, spec.invoices.field)
     : new Map<string, InvoiceRow>();

@@ -4,11 +4,10 @@
  * `command.ts`); invoices' cancel and link are in `invoices/`, credit invoices in `credit-notes/`.
  */
 import { Decimal, formatAmount, recordPayment, refund, transfer, writeOff } from '@cascade/billing-core';
-import { accounts, cashDesks, compileStatement, queryRows, type Transaction, tenantScope } from '@cascade/db';
+import { accounts, queryRows, tenantScope } from '@cascade/db';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
-import { rowsOf } from '../../platform/idempotency';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import {
@@ -22,7 +21,7 @@ import {
   withIncoming,
 } from './command';
 import { readStatement, statementResponse, statementRowSchema } from './statement-view';
-import { type AccountRow, readAccounts } from './store';
+import { type AccountRow, type CashDeskRow, readAccounts } from './store';
 
 export { ledgerTestHooks, settleAccounts } from './command';
 
@@ -117,27 +116,8 @@ const statementSchema = z
   })
   .meta({ id: 'StatementOfAccount' });
 
-/**
- * Reads the cash desk without waiting: the caller sends it with the account lock (one round trip)
- * and checks it against the locked account with `assertCashDeskOfSeller`.
- */
-function readCashDesk(tx: Transaction, distributorId: string, cashDeskId: string) {
-  const desk = cashDeskStatement(tx, { distributorId, cashDeskId }).then(
-    (rows) => rowsOf<{ orgId: string; active: boolean }>(rows)[0],
-  );
-  desk.catch(() => {}); // unused when the lock fails (the transaction reports that error)
-  return desk;
-}
-
-// Compiled once, run prepared: no query building per request.
-const cashDeskStatement = compileStatement(
-  sql`select ${cashDesks.orgId} as "orgId", ${cashDesks.active} as active from ${cashDesks}
-    where ${cashDesks.distributorId} = ${sql.placeholder('distributorId')} and ${cashDesks.id} = ${sql.placeholder('cashDeskId')}
-    limit 1`,
-);
-
 function assertCashDeskOfSeller(
-  desk: { orgId: string; active: boolean } | undefined,
+  desk: CashDeskRow | undefined,
   account: AccountRow,
   cashDeskId: string,
 ): void {
@@ -179,15 +159,15 @@ export const ledgerRoutes = [
         const invoices = body.linkTo
           ? { ids: [body.linkTo.invoiceId], field: 'linkTo.invoiceId' }
           : undefined;
-        const desk = readCashDesk(tx, session.tenant.distributorId, body.cashDeskId);
         return runCommand(tx, {
           session,
           requestId,
           accountIds: [params.accountId],
           invoices,
           settle: withIncoming(params.accountId, body.amount),
-          check: async (locked) =>
-            assertCashDeskOfSeller(await desk, locked.get(params.accountId)!, body.cashDeskId),
+          cashDeskId: body.cashDeskId,
+          check: (locked, desk) =>
+            assertCashDeskOfSeller(desk, locked.get(params.accountId)!, body.cashDeskId),
           rule: (state, context) =>
             recordPayment(
               state,
@@ -223,16 +203,14 @@ export const ledgerRoutes = [
     response: ledgerOutcomeSchema,
     async handler({ session, params, body, withTenant, requestId }) {
       return withTenant((tx) => {
-        const desk = body.cashDeskId
-          ? readCashDesk(tx, session.tenant.distributorId, body.cashDeskId)
-          : undefined;
+        const cashDeskId = body.cashDeskId;
         return runCommand(tx, {
           session,
           requestId,
           accountIds: [params.accountId],
-          check: desk
-            ? async (locked) =>
-                assertCashDeskOfSeller(await desk, locked.get(params.accountId)!, body.cashDeskId!)
+          cashDeskId,
+          check: cashDeskId
+            ? (locked, desk) => assertCashDeskOfSeller(desk, locked.get(params.accountId)!, cashDeskId)
             : undefined,
           rule: (state) =>
             refund(state, {

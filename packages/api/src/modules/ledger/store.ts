@@ -100,22 +100,53 @@ export async function lockAccounts(
   return fetchAccounts(tx, tenant, ids, field, true);
 }
 
-async function fetchAccounts(
+/** A cash desk as a command checks it against the locked account (its seller, open or closed). */
+export interface CashDeskRow {
+  orgId: string;
+  active: boolean;
+}
+
+/**
+ * `lockAccounts`, and the cash desk the command names, if any, read by the same statement (one
+ * statement fewer per payment or refund): undefined when the tenant cannot see it.
+ */
+export async function lockAccountsWithCashDesk(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+  field: string,
+  cashDeskId: string | undefined,
+): Promise<{ accounts: Map<string, AccountRow>; cashDesk: CashDeskRow | undefined }> {
+  const rows = await fetchAccounts<
+    AccountRow & { cashDeskOrgId: string | null; cashDeskActive: boolean | null }
+  >(tx, tenant, ids, field, true, cashDeskId);
+  const first = rows.values().next().value;
+  const cashDesk =
+    first?.cashDeskOrgId != null
+      ? { orgId: first.cashDeskOrgId, active: first.cashDeskActive === true }
+      : undefined;
+  return { accounts: rows, cashDesk };
+}
+
+async function fetchAccounts<Row extends AccountRow = AccountRow>(
   tx: Transaction,
   tenant: Tenant,
   ids: readonly string[],
   field: string,
   lock: boolean,
-): Promise<Map<string, AccountRow>> {
+  cashDeskId?: string,
+): Promise<Map<string, Row>> {
   const unique = [...new Set(ids)].sort();
   const values: Record<string, unknown> = {
     distributorId: tenant.distributorId,
     orgId: tenant.orgId,
+    cashDeskId,
   };
   unique.forEach((id, i) => {
     values[`id${i}`] = id;
   });
-  const rows = rowsOf<AccountRow>(await accountsStatement(tenant.orgKind, unique.length, lock)(tx, values));
+  const statement = accountsStatement(tenant.orgKind, unique.length, lock, cashDeskId !== undefined);
+  const rows = rowsOf<Row>(await statement(tx, values));
   const map = new Map(rows.map((r) => [r.id, r]));
   for (const id of unique) {
     if (!map.has(id))
@@ -125,13 +156,14 @@ async function fetchAccounts(
 }
 
 /**
- * The accounts statement compiled once per (tenant kind, number of ids, lock), with the tenant's
- * visibility rule (`tenantScope`) over placeholders; run prepared (one message, which the
- * statements sent after it may follow without waiting).
+ * The accounts statement compiled once per (tenant kind, number of ids, lock, with a cash desk),
+ * with the tenant's visibility rule (`tenantScope`) over placeholders; run prepared (one message,
+ * which the statements sent after it may follow without waiting). The cash desk comes by a left
+ * join, so that a missing one reads as nulls; only the accounts are locked.
  */
 const accountStatements = new Map<string, ReturnType<typeof compileStatement>>();
-function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: boolean) {
-  const cacheKey = `${orgKind}:${count}:${lock}`;
+function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: boolean, withCashDesk: boolean) {
+  const cacheKey = `${orgKind}:${count}:${lock}:${withCashDesk}`;
   let statement = accountStatements.get(cacheKey);
   if (!statement) {
     const scope = tenantScope(accounts, {
@@ -143,11 +175,19 @@ function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: bool
       Array.from({ length: count }, (_, i) => sql`${sql.placeholder(`id${i}`)}`),
       sql`, `,
     );
+    const cashDesk = withCashDesk
+      ? {
+          columns: sql`, d.org_id as "cashDeskOrgId", d.active as "cashDeskActive"`,
+          join: sql` left join cash_desks d on d.distributor_id = accounts.distributor_id and d.id = ${sql.placeholder('cashDeskId')}`,
+        }
+      : { columns: sql``, join: sql`` };
     statement = compileStatement(
-      sql`select id, distributor_id as "distributorId", reseller_id as "resellerId", org_id as "orgId",
-          issuer_org_id as "issuerOrgId", parent_account_id as "parentAccountId", name, currency,
-          balance::text as balance
-        from accounts where ${scope} and id in (${ids}) order by id${lock ? sql` for update` : sql``}`,
+      sql`select accounts.id, accounts.distributor_id as "distributorId", accounts.reseller_id as "resellerId",
+          accounts.org_id as "orgId", accounts.issuer_org_id as "issuerOrgId",
+          accounts.parent_account_id as "parentAccountId", accounts.name, accounts.currency,
+          accounts.balance::text as balance${cashDesk.columns}
+        from accounts${cashDesk.join} where ${scope} and accounts.id in (${ids})
+        order by accounts.id${lock ? sql` for update of accounts` : sql``}`,
     );
     accountStatements.set(cacheKey, statement);
   }
