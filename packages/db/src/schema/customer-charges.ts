@@ -72,10 +72,10 @@ export const customerChargeRows = pgTable(
     index('customer_charge_rows_start_date_idx').on(t.startDate, t.invoiceItemId),
     index('customer_charge_rows_end_date_idx').on(t.endDate, t.invoiceItemId),
     index('customer_charge_rows_quantity_e4_idx').on(t.quantityE4, t.invoiceItemId),
-    index('customer_charge_rows_product_type_idx').on(t.productType, t.invoiceItemId),
     index('customer_charge_rows_product_name_idx').on(t.productName, t.invoiceItemId),
     // Sorted by description or product name with the product type filtered (its exact stored
     // values, see query.ts): the walk reads only that type's rows instead of every row before them.
+    // The second also serves the sort by product type, which continues by product name (query.ts).
     index('customer_charge_rows_product_type_description_idx').on(
       t.productType,
       t.description,

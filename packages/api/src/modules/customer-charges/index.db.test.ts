@@ -5,12 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { Role } from '../../platform/auth';
 import { createTestApi, FIXTURE, type TestApi } from '../../testing';
-import {
-  buildGridQuery,
-  buildGridView,
-  CUSTOMER_CHARGE_DEFAULT_SORT,
-  type SortModelItem,
-} from './grid-query';
+import { buildGridQuery, buildGridView } from './grid-query';
 import { catalogue, gridOptions, openExport, queryBlock, walksTheIndex } from './query';
 import { claimManualRun } from './sync/scheduler';
 import { addInvoice, D, INVOICE_URL_TEMPLATE, RA, seedChargesFixture } from './testing';
@@ -276,6 +271,28 @@ describe('POST /api/v1/customer-charges/query: rows, sort and filters', () => {
     ]);
   });
 
+  it('sorts by product type, then by product name within a type, each way', async () => {
+    const cmp = (a: Row, b: Row) => {
+      for (const k of ['productType', 'productName', 'id']) {
+        const [x, y] = [a[k] ?? '', b[k] ?? ''];
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+    for (const sort of ['asc', 'desc'] as const) {
+      const { rows } = (await query({ sortModel: [{ colId: 'productType', sort }] })).body;
+      const expected = [...rows].sort((a, b) => (sort === 'asc' ? cmp(a, b) : cmp(b, a)));
+      expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      // Not the order of the item id within a type: the fixture tells the two apart.
+      const byId = [...rows].sort((a, b) =>
+        (a.productType ?? '') === (b.productType ?? '')
+          ? ((a.id ?? '') < (b.id ?? '') ? -1 : 1) * (sort === 'asc' ? 1 : -1)
+          : 0,
+      );
+      expect(byId.map((r) => r.id)).not.toEqual(expected.map((r) => r.id));
+    }
+  });
+
   it('filters by column filters (text, set Debit/Credit, number, date ranges, two conditions)', async () => {
     const credit = await query({ filterModel: { type: { filterType: 'set', values: ['Credit'] } } });
     expect(col(credit.body, 'id')).toEqual(['i3-1']);
@@ -455,7 +472,6 @@ describe('openExport', () => {
       api.db.kind,
       tenant,
       buildGridView(catalogue, request, gridOptions),
-      (request.sortModel as SortModelItem[] | undefined) ?? CUSTOMER_CHARGE_DEFAULT_SORT,
       maxRows,
       ['invoiceNumber', 'quantity', 'customer', 'invoiceDate'],
       plan,
@@ -564,7 +580,17 @@ describe('a block whose sort column is filtered (the walk starts at the first va
       return { ids: page.rows.map((r) => r.id), lastRow: page.lastRow };
     });
   };
-  const text = fc.constantFrom('Zeta', 'customer', 'a', 'Reseller A', 'zzz', '3', ' ', 'Customer of A');
+  const text = fc.constantFrom(
+    'Zeta',
+    'customer',
+    'a',
+    'Reseller A',
+    'zzz',
+    '3',
+    ' ',
+    'Customer of A',
+    'Azure',
+  );
   const textLeaf = (colId: string) =>
     fc.record({
       filterType: fc.constant('text'),
@@ -581,11 +607,12 @@ describe('a block whose sort column is filtered (the walk starts at the first va
       filterTo: fc.constantFrom('2026-03-20', '2026-04-30'),
     });
   const leafOn = (colId: string): fc.Arbitrary<Record<string, unknown>> =>
-    colId === 'customer' || colId === 'productName' || colId === 'invoiceNumber'
+    colId === 'customer' || colId === 'productName' || colId === 'invoiceNumber' || colId === 'productType'
       ? textLeaf(colId)
       : dateLeaf(colId);
   const request = fc
-    .constantFrom('customer', 'productName', 'invoiceNumber', 'invoiceDate', 'startDate')
+    // productType: sorted by product name within a type too, two keys to continue after.
+    .constantFrom('customer', 'productName', 'invoiceNumber', 'invoiceDate', 'startDate', 'productType')
     .chain((colId) =>
       fc.record({
         startRow: fc.constantFrom(0, 1, 3),

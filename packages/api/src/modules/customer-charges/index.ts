@@ -19,13 +19,7 @@ import {
   heldUntil,
   XLSX_MAX_DATA_ROWS,
 } from './export';
-import {
-  buildGridQuery,
-  buildGridView,
-  CUSTOMER_CHARGE_DEFAULT_SORT,
-  GridQueryValidationError,
-  type SortModelItem,
-} from './grid-query';
+import { buildGridQuery, buildGridView, GridQueryValidationError } from './grid-query';
 import { catalogue, gridOptions, openExport, presentRow, queryBlock } from './query';
 import { runSync } from './sync';
 import { localDateTime } from './sync/local-time';
@@ -176,14 +170,11 @@ export const customerChargeRoutes = [
       const tenant = ctx.session.tenant;
       await standardReseller(ctx, tenant);
       const view = gridCall(() => buildGridView(catalogue, ctx.body, gridOptions));
-      // Validated by buildGridView above: known, sortable columns only.
-      const sortModel = (ctx.body.sortModel ?? []) as SortModelItem[];
       const opened = await openExport(
         ctx.db,
         ctx.dbKind,
         tenant,
         view,
-        sortModel.length > 0 ? sortModel : CUSTOMER_CHARGE_DEFAULT_SORT,
         XLSX_MAX_DATA_ROWS,
         customerChargeExportColumnIds(ctx.body.columns),
       );

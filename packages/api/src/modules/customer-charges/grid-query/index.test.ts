@@ -111,6 +111,45 @@ describe('paging and order', () => {
     }
   });
 
+  it('continues a sort by the column thenBy names, in its direction, unless the request sorts by that itself', () => {
+    const opts: GridQueryOptions = { ...options, thenBy: { productType: 'productName' } };
+    const order = (sortModel: unknown[]) => render(buildGridView(catalogue, { sortModel }, opts).orderBy).sql;
+    expect(order([{ colId: 'productType', sort: 'desc' }])).toBe(
+      `${C('product_type')} desc, ${C('product_name')} desc, ${C('id')} desc`,
+    );
+    expect(
+      order([
+        { colId: 'productType', sort: 'asc' },
+        { colId: 'customer', sort: 'desc' },
+      ]),
+    ).toBe(`${C('product_type')} asc, ${C('product_name')} asc, ${C('customer')} desc, ${C('id')} desc`);
+    expect(
+      order([
+        { colId: 'productName', sort: 'desc' },
+        { colId: 'productType', sort: 'asc' },
+      ]),
+    ).toBe(`${C('product_name')} desc, ${C('product_type')} asc, ${C('id')} asc`);
+    const q = buildGridQuery(
+      catalogue,
+      { ...block, sortModel: [{ colId: 'productType', sort: 'asc' }] },
+      opts,
+    );
+    expect(q.sort.map((k) => [k.colId, k.desc])).toEqual([
+      ['productType', false],
+      ['productName', false],
+    ]);
+    expect(() =>
+      buildGridView(
+        catalogue,
+        { sortModel: [{ colId: 'productType', sort: 'asc' }] },
+        {
+          ...options,
+          thenBy: { productType: 'nothing' },
+        },
+      ),
+    ).toThrow(/thenBy names "nothing"/);
+  });
+
   it('buildGridView has no paging', () => {
     const v = buildGridView(
       catalogue,

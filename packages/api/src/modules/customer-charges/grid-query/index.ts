@@ -59,6 +59,11 @@ export interface GridQueryOptions {
   readonly tiebreak: SQLWrapper;
   /** The order when the request has none. */
   readonly defaultSort?: readonly SortModelItem[];
+  /**
+   * Sorts that continue by another column, in the same direction, unless the request sorts by it
+   * itself: a column of few values gets an order within them, and one index serves both.
+   */
+  readonly thenBy?: Readonly<Record<string, string>>;
   /** Most nested AND/OR groups in the Advanced Filter (the root group is level 1). Default 8. */
   readonly maxDepth?: number;
   /** Most conditions in one request, column filters and Advanced Filter together. Default 100. */
@@ -80,8 +85,8 @@ export interface GridQuery {
    * passes (AND-ed at the top), rendered on any expression put in the column's place. A caller may
    * use it to find the first and last of the column's values that pass, and read only between them.
    */
-  /** The sort keys (the request's, else the default), before the tiebreak. */
-  readonly sort: readonly { readonly colId: string; readonly column: GridColumn; readonly desc: boolean }[];
+  /** The sort keys (the request's, else the default, with `thenBy`'s), before the tiebreak. */
+  readonly sort: GridView['sort'];
   readonly sortColumnFilter?: {
     readonly column: GridColumn;
     readonly desc: boolean;
@@ -100,6 +105,8 @@ export interface GridQuery {
 export interface GridView {
   readonly where: SQL;
   readonly orderBy: SQL;
+  /** The sort keys (the request's, else the default, with `thenBy`'s), before the tiebreak. */
+  readonly sort: readonly { readonly colId: string; readonly column: GridColumn; readonly desc: boolean }[];
 }
 
 /** The largest row index a request may name: one more than Excel's sheet can hold. */
@@ -557,7 +564,7 @@ function parseView(
   request: Record<string, unknown>,
   issues: Issues,
   limits: Limits,
-  defaultSort: readonly SortModelItem[],
+  options: GridQueryOptions,
 ): ParsedView {
   const filters: Expression[] = [];
   const sort: { colId: string; column: GridColumn; sort: SortDirection }[] = [];
@@ -574,11 +581,19 @@ function parseView(
     sort.push({ colId: item.colId, column, sort: item.sort });
   }
   if (items.length === 0) {
-    for (const item of defaultSort) {
+    for (const item of options.defaultSort ?? []) {
       const column = catalogue[item.colId];
       if (!column) throw new Error(`The default sort names "${item.colId}", which is not in the catalogue`);
       sort.push({ colId: item.colId, column, sort: item.sort });
     }
+  }
+  for (let i = 0; i < sort.length; i++) {
+    const key = sort[i] as (typeof sort)[number];
+    const next = options.thenBy?.[key.colId];
+    if (next === undefined || sort.some((s) => s.colId === next)) continue;
+    const column = catalogue[next];
+    if (!column) throw new Error(`thenBy names "${next}", which is not in the catalogue`);
+    sort.splice(i + 1, 0, { colId: next, column, sort: key.sort });
   }
 
   const filterModel = request.filterModel ?? {};
@@ -864,7 +879,11 @@ function renderView(view: ParsedView, options: GridQueryOptions): GridView {
   // The tiebreak follows the last key's direction, so one index (key, id) can serve the order.
   const last = view.sort.at(-1)?.sort ?? 'asc';
   keys.push(last === 'asc' ? sql`${options.tiebreak} asc` : sql`${options.tiebreak} desc`);
-  return { where, orderBy: sql.join(keys, sql`, `) };
+  return {
+    where,
+    orderBy: sql.join(keys, sql`, `),
+    sort: view.sort.map((s) => ({ colId: s.colId, column: s.column, desc: s.sort === 'desc' })),
+  };
 }
 
 function limitsOf(options: GridQueryOptions): Limits {
@@ -893,7 +912,7 @@ export function buildGridQuery(
   else if (page && page.endRow - page.startRow > maxBlock) {
     issues.add('endRow', `At most ${maxBlock} rows in one block`);
   }
-  const view = parseView(catalogue, request, issues, limitsOf(options), options.defaultSort ?? []);
+  const view = parseView(catalogue, request, issues, limitsOf(options), options);
   if (issues.any || !page) throw new GridQueryValidationError(issues.fields);
   const filter = sortColumnFilter(view, options.inRangeInclusive ?? false);
   const byColumn = columnFilters(view, options.inRangeInclusive ?? false);
@@ -901,7 +920,6 @@ export function buildGridQuery(
     ...renderView(view, options),
     limit: page.endRow - page.startRow,
     offset: page.startRow,
-    sort: view.sort.map((s) => ({ colId: s.colId, column: s.column, desc: s.sort === 'desc' })),
     ...(filter ? { sortColumnFilter: filter } : {}),
     ...(byColumn ? { columnFilters: byColumn } : {}),
   };
@@ -918,7 +936,7 @@ export function buildGridView(
 ): GridView {
   const issues = new Issues();
   if (!isObject(request)) throw new GridQueryValidationError({ request: 'Expected an object' });
-  const view = parseView(catalogue, request, issues, limitsOf(options), options.defaultSort ?? []);
+  const view = parseView(catalogue, request, issues, limitsOf(options), options);
   if (issues.any) throw new GridQueryValidationError(issues.fields);
   return renderView(view, options);
 }
