@@ -144,11 +144,22 @@ function onNode(): boolean {
  */
 async function coalescingSocket() {
   const net = await import('node:net');
-  return (options: { host: string[]; port: number[]; path?: string }) =>
+  return (options: { host: string[]; port: number[]; path?: string; connect_timeout?: number | string }) =>
     new Promise<import('node:net').Socket>((resolve, reject) => {
       const socket = options.path
         ? net.connect(options.path)
         : net.connect(options.port[0] ?? 5432, options.host[0] ?? 'localhost');
+      // postgres.js starts its connect timer only once this promise resolves: time the connect
+      // here, or an unreachable server waits for the kernel's TCP timeout (minutes).
+      const seconds = Number(options.connect_timeout ?? 30);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(
+          Object.assign(new Error(`could not connect to PostgreSQL within ${seconds} s (connect_timeout)`), {
+            code: 'CONNECT_TIMEOUT',
+          }),
+        );
+      }, seconds * 1000);
       let corked = false;
       const write = socket.write;
       socket.write = function (this: typeof socket, ...args: unknown[]) {
@@ -166,11 +177,16 @@ async function coalescingSocket() {
         }
         return (write as (...a: unknown[]) => boolean).apply(this, args);
       } as typeof socket.write;
+      const failed = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
       socket.once('connect', () => {
-        socket.off('error', reject);
+        clearTimeout(timer);
+        socket.off('error', failed);
         resolve(socket);
       });
-      socket.once('error', reject);
+      socket.once('error', failed);
     });
 }
 
