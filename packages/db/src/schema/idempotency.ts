@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { enumCheck } from './_columns';
 import { tenantColumns, tenantPolicy } from './_tenancy';
 
 export const IDEMPOTENCY_STATES = ['IN_PROGRESS', 'COMPLETED'] as const;
 
-/** `Idempotency-Key` of money-moving requests: the first request claims the key, later ones replay. */
+/**
+ * `Idempotency-Key` of money-moving requests: the first request claims the key, later ones replay.
+ * Looked up by its primary key only (no index by date: migration 0015).
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
@@ -23,7 +26,6 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.distributorId, t.orgId, t.key] }),
-    index('idempotency_keys_created_idx').on(t.distributorId, t.createdAt),
     check('idempotency_keys_completed', sql`(${t.status} = 'COMPLETED') = (${t.responseStatus} is not null)`),
     enumCheck('idempotency_keys_status', t.status, IDEMPOTENCY_STATES),
     tenantPolicy(t),
