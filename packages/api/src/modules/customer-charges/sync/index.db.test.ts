@@ -524,6 +524,36 @@ describe('the sync: one partition per reseller, built in bulk', () => {
     },
   );
 
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'leaves no loaded table behind when the run fails after loading in sessions',
+    async () => {
+      await addInvoice(db(), { id: 'a', items: [{}, {}] });
+      // The run's transaction fails at its first index build, after the sessions committed the load.
+      await withSystem(db(), async (tx) => {
+        await tx.execute(sql`create function cascade_test_no_index() returns event_trigger language plpgsql
+          as $$ begin raise exception 'no index today'; end $$`);
+        await tx.execute(sql`create event trigger cascade_test_no_index on ddl_command_end
+          when tag in ('CREATE INDEX') execute function cascade_test_no_index()`);
+      });
+      try {
+        const err = await sync(target, { loadSessions: 2 }).then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        // drizzle wraps the driver's error.
+        expect(String((err?.cause as Error | undefined)?.message ?? err?.message)).toMatch(/no index today/);
+      } finally {
+        await withSystem(db(), async (tx) => {
+          await tx.execute(sql`drop event trigger cascade_test_no_index`);
+          await tx.execute(sql`drop function cascade_test_no_index()`);
+        });
+      }
+      expect(await partitions()).toEqual([]);
+      expect(await buildTables()).toEqual([]);
+      expect((await sync()).rows).toBe(2);
+    },
+  );
+
   it('drops the table a load left when its run died, and syncs', async () => {
     await addInvoice(db(), { id: 'a', items: [{}, {}] });
     const [names] = await queryRows<{ building: string }>(

@@ -185,6 +185,16 @@ async function analyze(tx: Transaction | Database, table: SQL) {
 }
 
 /**
+ * One sync at a time per partition: the run's own lock is per distributor and reseller, but
+ * another distributor's reseller of the same id shares the partition.
+ */
+async function lockPartition(tx: Transaction | Database, target: SyncTarget) {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`customer_charge_rows:${target.resellerId}`}, 0))`,
+  );
+}
+
+/**
  * Adds the reseller's missing rows for invoices issued after `since` (all when null) and returns
  * how many. Runs in the caller's transaction, as the owner (jobs bypass row-level security; the
  * statement names the reseller in every join). Three ways, by size:
@@ -204,11 +214,7 @@ export async function insertCustomerChargeRows(
   jobRunId: string | null,
   options: SyncOptions = {},
 ): Promise<number> {
-  // One sync at a time per partition: the run's own lock is per distributor and reseller, but
-  // another distributor's reseller of the same id shares the partition.
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(${`customer_charge_rows:${target.resellerId}`}, 0))`,
-  );
+  await lockPartition(tx, target);
   const { name, building, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
     const sessions = options.loadSessions ?? LOAD_SESSIONS;
@@ -467,6 +473,18 @@ export async function runSync(
         error: message.slice(0, 2000),
       })
       .where(and(eq(jobRuns.distributorId, target.distributorId), eq(jobRuns.id, jobRunId)));
+    // A table loaded in sessions that the failed transaction did not rename into place: not
+    // attached, so nobody sees it, but a reseller's rows' worth of disk until the next run.
+    if (hasConcurrentSessions(db)) await dropLeftLoad(db, target).catch(() => {});
     throw err;
   }
+}
+
+/** Drops the table a load in sessions left (see loadInSessions), under the partition's lock. */
+async function dropLeftLoad(db: Database, target: SyncTarget) {
+  await withSystem(db, async (tx) => {
+    await lockPartition(tx, target);
+    const { building } = await partitionOf(tx, target.resellerId);
+    await tx.execute(sql`drop table if exists ${building}`);
+  });
 }
