@@ -12,10 +12,12 @@
  *   BENCH_LINES=200000 … for a quicker run
  *   BENCH_ONLY=export: only the export's figures, on a kept database that already holds the rows
  *     (BENCH_KEEP=<name>; seeded and synced first when it does not)
+ *   BENCH_ONLY=sync: only the first sync's figure, on a kept database (BENCH_KEEP=<name>; seeded
+ *     first when it holds no lines): the reseller's partition and sync runs are dropped first
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { type Database, openDatabase, queryRows, withTenant } from '@cascade/db';
+import { type Database, openDatabase, queryRows, withSystem, withTenant } from '@cascade/db';
 import { seedDemo } from '@cascade/db/seed';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -25,7 +27,7 @@ import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logging';
 import { buildGridQuery, CUSTOMER_CHARGE_COLUMN_IDS, CUSTOMER_CHARGE_COLUMN_RULES } from './grid-query';
 import { catalogue, gridOptions, queryBlock } from './query';
-import { runSync } from './sync';
+import { runSync, SYNC_JOBS } from './sync';
 import { claimManualRun } from './sync/scheduler';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,7 +68,8 @@ async function main() {
 
 async function bench(db: Database, admin: postgres.Sql, name: string) {
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'export') throw new Error('BENCH_ONLY: export (or unset)');
+  if (only !== undefined && only !== 'export' && only !== 'sync')
+    throw new Error('BENCH_ONLY: export or sync (or unset)');
   const [synced] = await queryRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from (select 1 from customer_charge_rows where org_id = ${RESELLER} limit 1) s`,
@@ -79,6 +82,19 @@ async function bench(db: Database, admin: postgres.Sql, name: string) {
 
   // The sync: everything of reseller-standard at once (a first run).
   const target = { distributorId: DISTRIBUTOR, resellerId: RESELLER };
+  if (only === 'sync') {
+    await withSystem(db, async (tx) => {
+      const [p] = await queryRows<{ name: string }>(
+        tx,
+        sql`select customer_charge_rows_partition(${RESELLER}) as name`,
+      );
+      await tx.execute(sql`drop table if exists ${sql.identifier(p?.name ?? '')}`);
+      await tx.execute(
+        sql`delete from job_runs where org_id = ${RESELLER} and job_name in ${[...SYNC_JOBS]}`,
+      );
+    });
+    await db.execute(sql`checkpoint`);
+  }
   const runId = await claimManualRun(db, target, 'Europe/Berlin');
   if (!runId) throw new Error('could not claim a run');
   t0 = performance.now();
@@ -92,6 +108,7 @@ async function bench(db: Database, admin: postgres.Sql, name: string) {
     target: '>= 50000 rows/s',
     load: Number(loadavg()[0]?.toFixed(1)),
   });
+  if (only === 'sync') return;
   // A second run: nothing to add, everything read again through the day of overlap.
   const again = await claimManualRun(db, target, 'Europe/Berlin', new Date(Date.now() + 86_400_000));
   t0 = performance.now();
