@@ -506,55 +506,75 @@ describe('the sync: one partition per reseller, built in bulk', () => {
     return (await rows()).map(({ syncedAt: _, jobRunId: __, ...row }) => row);
   }
 
-  // Sessions side by side: PostgreSQL only (PGlite has one connection and always loads in the run).
+  // Sessions side by side: PostgreSQL only (PGlite has one connection and always builds in the run).
   it.runIf(process.env.TEST_DATABASE_URL)(
-    'loads a first sync in sessions side by side: the same rows as a load in the run itself',
+    'builds a first sync in sessions side by side: the same rows and indexes as a build in the run itself',
     async () => {
-      for (let n = 1; n <= 12; n++)
-        await addInvoice(db(), { id: `s${n}`, number: `S-${n}`, items: [{}, { quantity: String(n) }] });
-      expect((await sync(target, { loadSessions: 1 })).rows).toBe(24);
+      const invoices = async () => {
+        for (let n = 1; n <= 12; n++)
+          await addInvoice(db(), { id: `s${n}`, number: `S-${n}`, items: [{}, { quantity: String(n) }] });
+      };
+      await invoices();
+      expect((await sync(target, { buildSessions: 1 })).rows).toBe(24);
       const inRun = await computed();
       await clear();
-      for (let n = 1; n <= 12; n++)
-        await addInvoice(db(), { id: `s${n}`, number: `S-${n}`, items: [{}, { quantity: String(n) }] });
-      expect((await sync(target, { loadSessions: 3 })).rows).toBe(24);
+      await invoices();
+      expect((await sync(target, { buildSessions: 3 })).rows).toBe(24);
       expect(await computed()).toEqual(inRun);
+      const [part] = await partitions();
+      const indexes = await indexesOf(part!.name);
+      for (const i of indexes) expect([i.parent, i.valid]).toEqual([i.parent, true]);
+      expect(await partitionIndexCount(part!.name)).toBe(indexes.length);
       expect(await buildTables()).toEqual([]);
       expect((await sync()).rows).toBe(0);
     },
   );
 
+  /**
+   * The error message of `fn` (undefined if none) while DDL commands of `tag` fail: all of them, or
+   * only on tables other than the one being built (`*_next`), i.e. in the run's own transaction.
+   */
+  async function whileDdlFails(tag: string, onlyOutsideTheBuild: boolean, fn: () => Promise<unknown>) {
+    const condition = onlyOutsideTheBuild
+      ? sql.raw(
+          `exists (select 1 from pg_event_trigger_ddl_commands() c where c.object_identity not like '%\\_next')`,
+        )
+      : sql.raw('true');
+    await withSystem(db(), async (tx) => {
+      await tx.execute(sql`create function cascade_test_fail() returns event_trigger language plpgsql as $$
+        begin if ${condition} then raise exception 'no DDL today'; end if; end $$`);
+      await tx.execute(sql`create event trigger cascade_test_fail on ddl_command_end
+        when tag in (${sql.raw(`'${tag}'`)}) execute function cascade_test_fail()`);
+    });
+    try {
+      return await fn().then(
+        () => undefined,
+        (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message), // drizzle wraps it
+      );
+    } finally {
+      await withSystem(db(), async (tx) => {
+        await tx.execute(sql`drop event trigger cascade_test_fail`);
+        await tx.execute(sql`drop function cascade_test_fail()`);
+      });
+    }
+  }
+
   it.runIf(process.env.TEST_DATABASE_URL)(
-    'leaves no loaded table behind when the run fails after loading in sessions',
+    'leaves no built table behind when an index build in a session fails, or the run after the build',
     async () => {
       await addInvoice(db(), { id: 'a', items: [{}, {}] });
-      // The run's transaction fails at its first index build, after the sessions committed the load.
-      await withSystem(db(), async (tx) => {
-        await tx.execute(sql`create function cascade_test_no_index() returns event_trigger language plpgsql
-          as $$ begin raise exception 'no index today'; end $$`);
-        await tx.execute(sql`create event trigger cascade_test_no_index on ddl_command_end
-          when tag in ('CREATE INDEX') execute function cascade_test_no_index()`);
-      });
-      try {
-        const err = await sync(target, { loadSessions: 2 }).then(
-          () => undefined,
-          (e: Error) => e,
-        );
-        // drizzle wraps the driver's error.
-        expect(String((err?.cause as Error | undefined)?.message ?? err?.message)).toMatch(/no index today/);
-      } finally {
-        await withSystem(db(), async (tx) => {
-          await tx.execute(sql`drop event trigger cascade_test_no_index`);
-          await tx.execute(sql`drop function cascade_test_no_index()`);
-        });
-      }
+      const run = () => sync(target, { buildSessions: 2 });
+      expect(await whileDdlFails('CREATE INDEX', false, run)).toMatch(/no DDL today/);
+      expect(await buildTables()).toEqual([]);
+      // The run's transaction fails on the table renamed into place, after the sessions committed it.
+      expect(await whileDdlFails('ALTER TABLE', true, run)).toMatch(/no DDL today/);
       expect(await partitions()).toEqual([]);
       expect(await buildTables()).toEqual([]);
       expect((await sync()).rows).toBe(2);
     },
   );
 
-  it('drops the table a load left when its run died, and syncs', async () => {
+  it('drops the table a build in sessions left when its run died, and syncs', async () => {
     await addInvoice(db(), { id: 'a', items: [{}, {}] });
     const [names] = await queryRows<{ building: string }>(
       db(),

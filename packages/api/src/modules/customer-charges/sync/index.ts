@@ -76,23 +76,23 @@ const BUILD_MEMORY = '256MB';
 const SWAP_LOCK_TIMEOUT = '10s';
 
 /**
- * Sessions a reseller's first sync loads its partition with, side by side, on PostgreSQL: the
- * load is one backend's work per statement (PostgreSQL runs no INSERT … SELECT in parallel), the
- * index builds after it already use PostgreSQL's parallel workers.
+ * Sessions a reseller's first sync builds its partition in, side by side, on PostgreSQL: it runs
+ * no INSERT … SELECT in parallel, and its parallel index builds leave a core idle while the leader
+ * merges and writes; two builds at once keep both busy.
  */
-const LOAD_SESSIONS = 2;
+const BUILD_SESSIONS = 2;
 
 /**
- * Whether a load in sessions is under way in this process: one at a time, so that loads cannot
+ * Whether a build in sessions is under way in this process: one at a time, so that builds cannot
  * take the whole connection pool, each holding its run's connection while waiting for more.
  */
-let loadingInSessions = false;
+let buildingInSessions = false;
 
 export interface SyncOptions {
   /** Overrides REBUILD_MIN_ROWS (tests take the rebuild path with a handful of rows). */
   rebuildMinRows?: number;
-  /** Overrides LOAD_SESSIONS (1: in the run's own transaction, as always on PGlite). */
-  loadSessions?: number;
+  /** Overrides BUILD_SESSIONS (1: in the run's own transaction, as always on PGlite). */
+  buildSessions?: number;
   /** Overrides SWAP_LOCK_TIMEOUT (a PostgreSQL interval). */
   swapLockTimeout?: string;
 }
@@ -105,14 +105,22 @@ export interface SyncOptions {
 interface Partition {
   name: SQL;
   building: SQL;
+  /** The name of the index a load in sessions builds for the key (see buildIndexesInSessions). */
+  key: SQL;
   bound: SQL;
   exists: boolean;
 }
 
 async function partitionOf(tx: Transaction | Database, resellerId: string): Promise<Partition> {
-  const [row] = await queryRows<{ name: string; building: string; bound: string; exists: boolean }>(
+  const [row] = await queryRows<{
+    name: string;
+    building: string;
+    key: string;
+    bound: string;
+    exists: boolean;
+  }>(
     tx,
-    sql`select quote_ident(p) as name, quote_ident(p || '_next') as building,
+    sql`select quote_ident(p) as name, quote_ident(p || '_next') as building, quote_ident(p || '_key') as key,
         quote_literal(${resellerId}::text) as bound, to_regclass(quote_ident(p)) is not null as exists
       from customer_charge_rows_partition(${resellerId}) p`,
   );
@@ -120,6 +128,7 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
   return {
     name: sql.raw(row.name),
     building: sql.raw(row.building),
+    key: sql.raw(row.key),
     bound: sql.raw(row.bound),
     exists: row.exists,
   };
@@ -131,7 +140,7 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
  * security enabled and forced without a policy: cascade_app reads partitions through the parent only.
  */
 async function createBuildTable(tx: Transaction | Database, table: SQL, bound: SQL) {
-  // One left by a run that died loading in sessions (see loadInSessions); the caller holds the
+  // One left by a run that died building in sessions (see buildInSessions); the caller holds the
   // partition's lock, so no run is loading it now.
   await tx.execute(sql`drop table if exists ${table}`);
   await tx.execute(
@@ -146,22 +155,70 @@ async function createBuildTable(tx: Transaction | Database, table: SQL, bound: S
  * stays their one definition), each by one sort; ATTACH then adopts them instead of building its own.
  */
 async function buildIndexes(tx: Transaction | Database, table: SQL) {
-  const defs = await queryRows<{ constraint_def: string | null; index_def: string }>(
-    tx,
-    sql`select pg_get_constraintdef(k.oid) as constraint_def,
-        substring(pg_get_indexdef(i.indexrelid) from ' USING .*$') as index_def
-      from pg_index i left join pg_constraint k on k.conindid = i.indexrelid and k.conrelid = i.indrelid
-      where i.indrelid = 'customer_charge_rows'::regclass order by i.indexrelid`,
-  );
+  const defs = await indexDefinitions(tx);
   await tx.execute(sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)`);
   for (const d of defs) {
     await tx.execute(
-      d.constraint_def === null
-        ? sql`create index on ${table} ${sql.raw(d.index_def)}`
-        : sql`alter table ${table} add ${sql.raw(d.constraint_def)}`,
+      d.constraint === null
+        ? sql`create index on ${table} ${sql.raw(d.index)}`
+        : sql`alter table ${table} add ${sql.raw(d.constraint)}`,
     );
   }
 }
+
+interface IndexDefinition {
+  /** `USING btree (…)`. */
+  index: string;
+  /** The constraint the index backs (`PRIMARY KEY (…)`), or null. */
+  constraint: string | null;
+  /** `primary key` or `unique` when it backs one: how ALTER TABLE adds it on a built index. */
+  constraintKind: string | null;
+}
+
+/** The indexes of customer_charge_rows, read from the catalogue (the schema is their one definition). */
+async function indexDefinitions(tx: Transaction | Database): Promise<IndexDefinition[]> {
+  return queryRows<{ index: string; constraint: string | null; constraintKind: string | null }>(
+    tx,
+    sql`select substring(pg_get_indexdef(i.indexrelid) from ' USING .*$') as "index",
+        pg_get_constraintdef(k.oid) as "constraint",
+        case k.contype when 'p' then 'primary key' when 'u' then 'unique' end as "constraintKind"
+      from pg_index i left join pg_constraint k on k.conindid = i.indexrelid and k.conrelid = i.indrelid
+      where i.indrelid = 'customer_charge_rows'::regclass order by i.indexrelid`,
+  );
+}
+
+/**
+ * Builds the indexes of customer_charge_rows on `table` (committed, not attached) in `sessions`
+ * transactions side by side, each taking the next index to build, largest sorts first. An index
+ * backing a constraint is built as a unique index named `key`; the caller adds the constraint on it
+ * (`constraintOn`, quick) in its own transaction, since ATTACH adopts only an index that backs one.
+ */
+async function buildIndexesInSessions(db: Database, table: SQL, key: SQL, sessions: number): Promise<SQL[]> {
+  // Three-column sorts first: the longest builds start first, so both sessions end together.
+  const queue = (await indexDefinitions(db)).sort((a, b) => commas(b.index) - commas(a.index));
+  if (queue.filter((d) => d.constraintKind !== null).length > 1)
+    throw new Error('customer_charge_rows has more than one constraint: name their indexes apart');
+  const constraints: SQL[] = [];
+  const next = () => queue.shift();
+  await Promise.all(
+    Array.from({ length: sessions }, () =>
+      withSystem(db, async (s) => {
+        await s.execute(sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)`);
+        for (let d = next(); d !== undefined; d = next()) {
+          if (d.constraintKind === null) {
+            await s.execute(sql`create index on ${table} ${sql.raw(d.index)}`);
+          } else {
+            await s.execute(sql`create unique index ${key} on ${table} ${sql.raw(d.index)}`);
+            constraints.push(sql`add ${sql.raw(d.constraintKind)} using index ${key}`);
+          }
+        }
+      }),
+    ),
+  );
+  return constraints;
+}
+
+const commas = (text: string) => text.split(',').length;
 
 /** The columns of customer_charge_rows that take values (all but the generated), to copy rows. */
 async function storedColumns(tx: Transaction | Database): Promise<SQL> {
@@ -200,7 +257,7 @@ async function lockPartition(tx: Transaction | Database, target: SyncTarget) {
  * statement names the reseller in every join). Three ways, by size:
  * - no partition yet (the first sync): the rows go into a plain table, indexed in bulk, attached;
  *   on PostgreSQL the table is loaded by several sessions at once and committed before the run's
- *   transaction indexes and attaches it (see loadInSessions);
+ *   transaction attaches it (see buildInSessions);
  * - many rows, more than the partition holds: the same with the partition's rows copied in too,
  *   swapped for the old partition;
  * - otherwise (the daily run): inserted into the partition.
@@ -215,23 +272,26 @@ export async function insertCustomerChargeRows(
   options: SyncOptions = {},
 ): Promise<number> {
   await lockPartition(tx, target);
-  const { name, building, bound, exists } = await partitionOf(tx, target.resellerId);
+  const { name, building, key, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
-    const sessions = options.loadSessions ?? LOAD_SESSIONS;
-    let rows: number;
-    if (sessions > 1 && db !== null && hasConcurrentSessions(db) && !loadingInSessions) {
-      loadingInSessions = true;
+    const sessions = options.buildSessions ?? BUILD_SESSIONS;
+    if (sessions > 1 && db !== null && hasConcurrentSessions(db) && !buildingInSessions) {
+      buildingInSessions = true;
+      let built: { rows: number; constraints: SQL[] };
       try {
-        rows = await loadInSessions(db, building, bound, target, since, jobRunId, sessions);
+        built = await buildInSessions(db, { building, key, bound }, target, since, jobRunId, sessions);
       } finally {
-        loadingInSessions = false;
+        buildingInSessions = false;
       }
       await tx.execute(sql`alter table ${building} rename to ${name}`);
-    } else {
-      await tx.execute(sql`drop table if exists ${building}`); // left by a load in sessions that died
-      await createBuildTable(tx, name, bound);
-      rows = await insertSelected(tx, name, target, since, jobRunId, false);
+      for (const constraint of built.constraints) await tx.execute(sql`alter table ${name} ${constraint}`);
+      await attach(tx, name, bound);
+      await analyze(tx, name);
+      return built.rows;
     }
+    await tx.execute(sql`drop table if exists ${building}`); // left by a build in sessions that died
+    await createBuildTable(tx, name, bound);
+    const rows = await insertSelected(tx, name, target, since, jobRunId, false);
     await buildIndexes(tx, name);
     await attach(tx, name, bound);
     await analyze(tx, name);
@@ -270,34 +330,36 @@ export async function insertCustomerChargeRows(
 }
 
 /**
- * Loads the reseller's rows into a new plain table `table`, committed, in `sessions` transactions
- * side by side, each taking the invoices of one hash part; returns how many rows. Each invoice
- * comes whole from one snapshot; one issued while the sessions start may be in or out, and the
- * next run, reading a day back from this run's start, adds it if out. The caller holds the
- * partition's lock and renames the table into place in its transaction; if it never does (it
- * failed, or its process died), the table is not attached and the next load drops it.
+ * Builds the reseller's partition-to-be `building` in sessions beside the run's transaction, each
+ * its own transaction, committed: first `sessions` of them load the rows, each the invoices of one
+ * hash part, then as many build its indexes (see buildIndexesInSessions). Returns how many rows,
+ * and the constraints to add on the built indexes. Each invoice comes whole from one snapshot; one
+ * issued while the sessions start may be in or out, and the next run, reading a day back from this
+ * run's start, adds it if out. The caller holds the partition's lock and renames the table into
+ * place in its transaction; if it never does (it failed, or its process died), the table is not
+ * attached, and it is dropped (runSync, or the next load).
  */
-async function loadInSessions(
+async function buildInSessions(
   db: Database,
-  table: SQL,
-  bound: SQL,
+  { building, key, bound }: Pick<Partition, 'building' | 'key' | 'bound'>,
   target: SyncTarget,
   since: string | null,
   jobRunId: string | null,
   sessions: number,
-): Promise<number> {
-  await withSystem(db, (s) => createBuildTable(s, table, bound));
+): Promise<{ rows: number; constraints: SQL[] }> {
+  await withSystem(db, (s) => createBuildTable(s, building, bound));
   try {
     const parts = await Promise.all(
       Array.from({ length: sessions }, (_, part) =>
         withSystem(db, (s) =>
-          insertSelected(s, table, target, since, jobRunId, false, { part, of: sessions }),
+          insertSelected(s, building, target, since, jobRunId, false, { part, of: sessions }),
         ),
       ),
     );
-    return parts.reduce((a, b) => a + b, 0);
+    const constraints = await buildIndexesInSessions(db, building, key, sessions);
+    return { rows: parts.reduce((a, b) => a + b, 0), constraints };
   } catch (err) {
-    await withSystem(db, (s) => s.execute(sql`drop table if exists ${table}`)).catch(() => {});
+    await withSystem(db, (s) => s.execute(sql`drop table if exists ${building}`)).catch(() => {});
     throw err;
   }
 }
@@ -480,7 +542,7 @@ export async function runSync(
   }
 }
 
-/** Drops the table a load in sessions left (see loadInSessions), under the partition's lock. */
+/** Drops the table a build in sessions left (see buildInSessions), under the partition's lock. */
 async function dropLeftLoad(db: Database, target: SyncTarget) {
   await withSystem(db, async (tx) => {
     await lockPartition(tx, target);
