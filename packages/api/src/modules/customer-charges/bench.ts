@@ -25,6 +25,7 @@ import { createApp } from '../../app';
 import { signToken } from '../../platform/auth';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logging';
+import { cpuStealPercent, cpuTimes } from '../../testing/cpu-steal';
 import { buildGridQuery, CUSTOMER_CHARGE_COLUMN_IDS, CUSTOMER_CHARGE_COLUMN_RULES } from './grid-query';
 import { catalogue, gridOptions, queryBlock } from './query';
 import { runSync, SYNC_JOBS } from './sync';
@@ -39,7 +40,15 @@ const RESELLER = 'reseller-standard';
 const DISTRIBUTOR = 'distributor';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-const emit = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(figure)}\n`);
+/** Each figure carries the CPU time the hypervisor stole since the previous one (or startInterval). */
+let intervalStart = cpuTimes();
+const startInterval = () => {
+  intervalStart = cpuTimes();
+};
+const emit = (figure: Record<string, unknown>) => {
+  process.stdout.write(`${JSON.stringify({ ...figure, cpuStealPercent: cpuStealPercent(intervalStart) })}\n`);
+  startInterval();
+};
 const p95 = (ms: number[]) => {
   const sorted = [...ms].sort((a, b) => a - b);
   return Number((sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0).toFixed(2));
@@ -97,6 +106,7 @@ async function bench(db: Database, admin: postgres.Sql, name: string) {
   }
   const runId = await claimManualRun(db, target, 'Europe/Berlin');
   if (!runId) throw new Error('could not claim a run');
+  startInterval();
   t0 = performance.now();
   const result = await runSync(db, target, runId);
   const seconds = (performance.now() - t0) / 1000;

@@ -28,6 +28,7 @@ import { signToken } from '../../platform/auth';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logging';
 import { FIXTURE, seedFixture } from '../../testing';
+import { cpuStealPercent, cpuTimes } from '../../testing/cpu-steal';
 import type { LoadOrder, LoadReport } from './bench-load';
 import { loadHistory } from './history';
 
@@ -180,6 +181,7 @@ async function load(
   const pg0 = await pgCpuTicks();
   const wal0 = await walLsn();
   const cpu0 = process.cpuUsage();
+  const times0 = cpuTimes();
   const wire0 = { ...wire };
   const report = await runLoad({
     port,
@@ -216,6 +218,8 @@ async function load(
     roundTripsPerPayment: perPayment(wire1.roundTrips - wire0.roundTrips),
     // The machine's 1-minute load average: the figures mean little when it exceeds the cores.
     loadAverage: Number(loadavg()[0]!.toFixed(1)),
+    // CPU time the hypervisor gave other guests meanwhile: the rate drops with it.
+    cpuStealPercent: cpuStealPercent(times0),
     cores: cpus().length,
     loadClients: 'node:http keep-alive, child process',
   };
