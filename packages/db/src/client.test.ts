@@ -18,14 +18,19 @@ afterAll(() => {
   server.close();
 });
 
+/** The database at the silent server, with postgres.js's `connect_timeout` (seconds). */
+function openSilent(connectTimeout: number) {
+  const { port } = server.address() as { port: number };
+  return openDatabase({
+    url: `postgres://nobody@127.0.0.1:${port}/none?connect_timeout=${connectTimeout}`,
+    migrate: false,
+    max: 1,
+  });
+}
+
 describe('openDatabase on PostgreSQL', () => {
   it('gives up on a server that does not answer after connect_timeout', async () => {
-    const { port } = server.address() as { port: number };
-    const handle = await openDatabase({
-      url: `postgres://nobody@127.0.0.1:${port}/none?connect_timeout=1`,
-      migrate: false,
-      max: 1,
-    });
+    const handle = await openSilent(1);
     const started = performance.now();
     try {
       const err = await handle.db.execute(sql`select 1`).then(
@@ -39,4 +44,21 @@ describe('openDatabase on PostgreSQL', () => {
       await handle.close();
     }
   }, 10_000);
+
+  it('waits without a limit when connect_timeout is 0, as postgres.js does', async () => {
+    const handle = await openSilent(0);
+    let settled = false;
+    const query = handle.db.execute(sql`select 1`).then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(settled).toBe(false);
+    await handle.close();
+    await query;
+  }, 15_000);
 });

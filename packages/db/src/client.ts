@@ -54,6 +54,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     const { PostgresJsSession, PostgresJsTransaction } = await import('drizzle-orm/postgres-js');
     const base = (db as unknown as { session: { dialect: PgDialect; schema: unknown; options: unknown } })
       .session;
+    poolSizes.set(db, opts.max ?? 10);
     pipelines.set(db, async (fn) => {
       const reserved = await client.reserve();
       // Once the transaction has ended, a statement its caller still sends must fail, never run
@@ -144,22 +145,32 @@ function onNode(): boolean {
  */
 async function coalescingSocket() {
   const net = await import('node:net');
-  return (options: { host: string[]; port: number[]; path?: string; connect_timeout?: number | string }) =>
+  return (options: {
+    host: string[];
+    port: number[];
+    path?: string;
+    connect_timeout?: number | string | boolean;
+  }) =>
     new Promise<import('node:net').Socket>((resolve, reject) => {
       const socket = options.path
         ? net.connect(options.path)
         : net.connect(options.port[0] ?? 5432, options.host[0] ?? 'localhost');
       // postgres.js starts its connect timer only once this promise resolves: time the connect
-      // here, or an unreachable server waits for the kernel's TCP timeout (minutes).
-      const seconds = Number(options.connect_timeout ?? 30);
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(
-          Object.assign(new Error(`could not connect to PostgreSQL within ${seconds} s (connect_timeout)`), {
-            code: 'CONNECT_TIMEOUT',
-          }),
-        );
-      }, seconds * 1000);
+      // here, or an unreachable server waits for the kernel's TCP timeout (minutes). As there,
+      // 0 or false is no limit.
+      const seconds = Number(options.connect_timeout);
+      const timer =
+        seconds > 0
+          ? setTimeout(() => {
+              socket.destroy();
+              reject(
+                Object.assign(
+                  new Error(`could not connect to PostgreSQL within ${seconds} s (connect_timeout)`),
+                  { code: 'CONNECT_TIMEOUT' },
+                ),
+              );
+            }, seconds * 1000)
+          : undefined;
       let corked = false;
       const write = socket.write;
       socket.write = function (this: typeof socket, ...args: unknown[]) {
@@ -218,12 +229,16 @@ export async function pipelinedTransaction<T>(db: Database, fn: PipelinedWork<T>
   });
 }
 
+/** The pool size of each database opened on postgres.js. */
+const poolSizes = new WeakMap<Database, number>();
+
 /**
- * Whether transactions on `db` can run side by side, each on its own connection (postgres.js's
- * pool), so that one may wait for others; not on PGlite (one connection: it would wait forever).
+ * How many transactions on `db` can run beside one that waits for them, each on its own
+ * connection: the pool's size less one on postgres.js (none with a pool of one, as on the edge);
+ * none on PGlite (one connection: a transaction waiting for another would wait forever).
  */
-export function hasConcurrentSessions(db: Database): boolean {
-  return pipelines.has(db);
+export function connectionsBeside(db: Database): number {
+  return Math.max(0, (poolSizes.get(db) ?? 1) - 1);
 }
 
 /** Migrates on one dedicated connection holding a session advisory lock, so concurrent starts are safe. */

@@ -60,8 +60,8 @@ export interface GridQueryOptions {
   /** The order when the request has none. */
   readonly defaultSort?: readonly SortModelItem[];
   /**
-   * Sorts that continue by another column, in the same direction, unless the request sorts by it
-   * itself: a column of few values gets an order within them, and one index serves both.
+   * Sorts whose last key continues by another column, in the same direction, unless the request
+   * sorts by it itself: a column of few values gets an order within them, and one index serves both.
    */
   readonly thenBy?: Readonly<Record<string, string>>;
   /** Most nested AND/OR groups in the Advanced Filter (the root group is level 1). Default 8. */
@@ -587,13 +587,12 @@ function parseView(
       sort.push({ colId: item.colId, column, sort: item.sort });
     }
   }
-  for (let i = 0; i < sort.length; i++) {
-    const key = sort[i] as (typeof sort)[number];
-    const next = options.thenBy?.[key.colId];
-    if (next === undefined || sort.some((s) => s.colId === next)) continue;
-    const column = catalogue[next];
-    if (!column) throw new Error(`thenBy names "${next}", which is not in the catalogue`);
-    sort.splice(i + 1, 0, { colId: next, column, sort: key.sort });
+  const last = sort.at(-1);
+  const then = last && options.thenBy?.[last.colId];
+  if (last && then !== undefined && !sort.some((s) => s.colId === then)) {
+    const column = catalogue[then];
+    if (!column) throw new Error(`thenBy names "${then}", which is not in the catalogue`);
+    sort.push({ colId: then, column, sort: last.sort });
   }
 
   const filterModel = request.filterModel ?? {};

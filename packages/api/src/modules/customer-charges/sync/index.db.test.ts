@@ -6,7 +6,16 @@ import {
   roundUnitPrice,
   unitSellPrice,
 } from '@cascade/billing-core';
-import { customerChargeRows, jobRuns, queryRows, type Tenant, withSystem, withTenant } from '@cascade/db';
+import {
+  connectionsBeside,
+  customerChargeRows,
+  jobRuns,
+  openDatabase,
+  queryRows,
+  type Tenant,
+  withSystem,
+  withTenant,
+} from '@cascade/db';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -527,6 +536,28 @@ describe('the sync: one partition per reseller, built in bulk', () => {
       expect(await partitionIndexCount(part!.name)).toBe(indexes.length);
       expect(await buildTables()).toEqual([]);
       expect((await sync()).rows).toBe(0);
+    },
+  );
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'builds a first sync in its own transaction on a pool of one connection (the edge), without waiting for more',
+    async () => {
+      await addInvoice(db(), { id: 'a', items: [{}, {}] });
+      const [current] = await queryRows<{ name: string }>(db(), sql`select current_database() as name`);
+      const url = new URL(process.env.TEST_DATABASE_URL as string);
+      url.pathname = `/${current!.name}`;
+      const one = await openDatabase({ url: url.toString(), max: 1, migrate: false });
+      try {
+        expect(connectionsBeside(one.db)).toBe(0);
+        expect(connectionsBeside(db())).toBeGreaterThan(0);
+        day++;
+        const id = await claimManualRun(one.db, target, 'UTC', new Date(Date.UTC(2030, 0, day)));
+        expect((await runSync(one.db, target, id!)).rows).toBe(2);
+      } finally {
+        await one.close();
+      }
+      expect((await partitions()).length).toBe(1);
+      expect(await buildTables()).toEqual([]);
     },
   );
 

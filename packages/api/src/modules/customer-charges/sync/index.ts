@@ -8,8 +8,8 @@
  */
 import { currencyDecimals, knownCurrencies } from '@cascade/billing-core';
 import {
+  connectionsBeside,
   type Database,
-  hasConcurrentSessions,
   INVOICE_SOURCES,
   jobRuns,
   PURCHASE_CHANNELS,
@@ -105,8 +105,8 @@ export interface SyncOptions {
 interface Partition {
   name: SQL;
   building: SQL;
-  /** The name of the index a load in sessions builds for the key (see buildIndexesInSessions). */
-  key: SQL;
+  /** The partition's name unquoted, after which a build in sessions names its indexes. */
+  base: string;
   bound: SQL;
   exists: boolean;
 }
@@ -115,12 +115,12 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
   const [row] = await queryRows<{
     name: string;
     building: string;
-    key: string;
+    base: string;
     bound: string;
     exists: boolean;
   }>(
     tx,
-    sql`select quote_ident(p) as name, quote_ident(p || '_next') as building, quote_ident(p || '_key') as key,
+    sql`select quote_ident(p) as name, quote_ident(p || '_next') as building, p as base,
         quote_literal(${resellerId}::text) as bound, to_regclass(quote_ident(p)) is not null as exists
       from customer_charge_rows_partition(${resellerId}) p`,
   );
@@ -128,7 +128,7 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
   return {
     name: sql.raw(row.name),
     building: sql.raw(row.building),
-    key: sql.raw(row.key),
+    base: row.base,
     bound: sql.raw(row.bound),
     exists: row.exists,
   };
@@ -189,15 +189,22 @@ async function indexDefinitions(tx: Transaction | Database): Promise<IndexDefini
 
 /**
  * Builds the indexes of customer_charge_rows on `table` (committed, not attached) in `sessions`
- * transactions side by side, each taking the next index to build, largest sorts first. An index
- * backing a constraint is built as a unique index named `key`; the caller adds the constraint on it
- * (`constraintOn`, quick) in its own transaction, since ATTACH adopts only an index that backs one.
+ * transactions side by side, each taking the next index to build. Each is named after the
+ * partition-to-be (`base`): the names PostgreSQL would choose keep only the first characters of
+ * the table's, the same for every reseller, and two first syncs building at once on two instances
+ * would collide on a name neither has committed yet. An index backing a constraint is built as a
+ * unique index; the caller adds the constraint on it (quick) in its own transaction, since ATTACH
+ * adopts only an index that backs one.
  */
-async function buildIndexesInSessions(db: Database, table: SQL, key: SQL, sessions: number): Promise<SQL[]> {
+async function buildIndexesInSessions(
+  db: Database,
+  table: SQL,
+  base: string,
+  sessions: number,
+): Promise<SQL[]> {
+  const named = (await indexDefinitions(db)).map((d, i) => ({ ...d, name: sql.identifier(`${base}_i${i}`) }));
   // Three-column sorts first: the longest builds start first, so both sessions end together.
-  const queue = (await indexDefinitions(db)).sort((a, b) => commas(b.index) - commas(a.index));
-  if (queue.filter((d) => d.constraintKind !== null).length > 1)
-    throw new Error('customer_charge_rows has more than one constraint: name their indexes apart');
+  const queue = named.sort((a, b) => commas(b.index) - commas(a.index));
   const constraints: SQL[] = [];
   const next = () => queue.shift();
   await Promise.all(
@@ -206,10 +213,10 @@ async function buildIndexesInSessions(db: Database, table: SQL, key: SQL, sessio
         await s.execute(sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)`);
         for (let d = next(); d !== undefined; d = next()) {
           if (d.constraintKind === null) {
-            await s.execute(sql`create index on ${table} ${sql.raw(d.index)}`);
+            await s.execute(sql`create index ${d.name} on ${table} ${sql.raw(d.index)}`);
           } else {
-            await s.execute(sql`create unique index ${key} on ${table} ${sql.raw(d.index)}`);
-            constraints.push(sql`add ${sql.raw(d.constraintKind)} using index ${key}`);
+            await s.execute(sql`create unique index ${d.name} on ${table} ${sql.raw(d.index)}`);
+            constraints.push(sql`add ${sql.raw(d.constraintKind)} using index ${d.name}`);
           }
         }
       }),
@@ -272,14 +279,20 @@ export async function insertCustomerChargeRows(
   options: SyncOptions = {},
 ): Promise<number> {
   await lockPartition(tx, target);
-  const { name, building, key, bound, exists } = await partitionOf(tx, target.resellerId);
+  const { name, building, base, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
-    const sessions = options.buildSessions ?? BUILD_SESSIONS;
-    if (sessions > 1 && db !== null && hasConcurrentSessions(db) && !buildingInSessions) {
+    const sessions = Math.min(
+      options.buildSessions ?? BUILD_SESSIONS,
+      db === null ? 0 : connectionsBeside(db),
+    );
+    if (sessions > 1 && db !== null && !buildingInSessions) {
       buildingInSessions = true;
+      // The run's transaction waits, idle, for the whole build: a server's idle timeout must not
+      // end it (its locks would go, and another run could take the table being built).
+      await tx.execute(sql`select set_config('idle_in_transaction_session_timeout', '0', true)`);
       let built: { rows: number; constraints: SQL[] };
       try {
-        built = await buildInSessions(db, { building, key, bound }, target, since, jobRunId, sessions);
+        built = await buildInSessions(db, { building, base, bound }, target, since, jobRunId, sessions);
       } finally {
         buildingInSessions = false;
       }
@@ -341,7 +354,7 @@ export async function insertCustomerChargeRows(
  */
 async function buildInSessions(
   db: Database,
-  { building, key, bound }: Pick<Partition, 'building' | 'key' | 'bound'>,
+  { building, base, bound }: Pick<Partition, 'building' | 'base' | 'bound'>,
   target: SyncTarget,
   since: string | null,
   jobRunId: string | null,
@@ -356,7 +369,7 @@ async function buildInSessions(
         ),
       ),
     );
-    const constraints = await buildIndexesInSessions(db, building, key, sessions);
+    const constraints = await buildIndexesInSessions(db, building, base, sessions);
     return { rows: parts.reduce((a, b) => a + b, 0), constraints };
   } catch (err) {
     await withSystem(db, (s) => s.execute(sql`drop table if exists ${building}`)).catch(() => {});
@@ -537,7 +550,7 @@ export async function runSync(
       .where(and(eq(jobRuns.distributorId, target.distributorId), eq(jobRuns.id, jobRunId)));
     // A table loaded in sessions that the failed transaction did not rename into place: not
     // attached, so nobody sees it, but a reseller's rows' worth of disk until the next run.
-    if (hasConcurrentSessions(db)) await dropLeftLoad(db, target).catch(() => {});
+    if (connectionsBeside(db) > 0) await dropLeftLoad(db, target).catch(() => {});
     throw err;
   }
 }
