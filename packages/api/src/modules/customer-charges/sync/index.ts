@@ -271,8 +271,8 @@ async function lockPartition(tx: Transaction | Database, target: SyncTarget) {
  */
 export async function insertCustomerChargeRows(
   tx: Transaction | Database,
-  /** The database `tx` belongs to, for a first sync's load in sessions beside it (null: none). */
-  db: Database | null,
+  /** The database `tx` belongs to, for a first sync's build in sessions beside it. */
+  db: Database,
   target: SyncTarget,
   since: string | null,
   jobRunId: string | null,
@@ -281,11 +281,8 @@ export async function insertCustomerChargeRows(
   await lockPartition(tx, target);
   const { name, building, base, bound, exists } = await partitionOf(tx, target.resellerId);
   if (!exists) {
-    const sessions = Math.min(
-      options.buildSessions ?? BUILD_SESSIONS,
-      db === null ? 0 : connectionsBeside(db),
-    );
-    if (sessions > 1 && db !== null && !buildingInSessions) {
+    const sessions = Math.min(options.buildSessions ?? BUILD_SESSIONS, connectionsBeside(db));
+    if (sessions > 1 && !buildingInSessions) {
       buildingInSessions = true;
       // The run's transaction waits, idle, for the whole build: a server's idle timeout must not
       // end it (its locks would go, and another run could take the table being built).
@@ -350,7 +347,7 @@ export async function insertCustomerChargeRows(
  * issued while the sessions start may be in or out, and the next run, reading a day back from this
  * run's start, adds it if out. The caller holds the partition's lock and renames the table into
  * place in its transaction; if it never does (it failed, or its process died), the table is not
- * attached, and it is dropped (runSync, or the next load).
+ * attached, and it is dropped (runSync, or the next build).
  */
 async function buildInSessions(
   db: Database,
@@ -548,15 +545,15 @@ export async function runSync(
         error: message.slice(0, 2000),
       })
       .where(and(eq(jobRuns.distributorId, target.distributorId), eq(jobRuns.id, jobRunId)));
-    // A table loaded in sessions that the failed transaction did not rename into place: not
+    // A table built in sessions that the failed transaction did not rename into place: not
     // attached, so nobody sees it, but a reseller's rows' worth of disk until the next run.
-    if (connectionsBeside(db) > 0) await dropLeftLoad(db, target).catch(() => {});
+    if (connectionsBeside(db) > 0) await dropLeftBuild(db, target).catch(() => {});
     throw err;
   }
 }
 
 /** Drops the table a build in sessions left (see buildInSessions), under the partition's lock. */
-async function dropLeftLoad(db: Database, target: SyncTarget) {
+async function dropLeftBuild(db: Database, target: SyncTarget) {
   await withSystem(db, async (tx) => {
     await lockPartition(tx, target);
     const { building } = await partitionOf(tx, target.resellerId);
