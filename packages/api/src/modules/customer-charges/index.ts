@@ -281,7 +281,7 @@ export const customerChargeRoutes = [
     path: '/api/v1/customer-charges/schedule',
     summary: "The Customer Charges sync schedule of the distributor's Standard resellers",
     description:
-      'Per reseller: its time zone, local time now, the last run (any kind) with its rows or error, and the next daily run (07:00 local; now when due).',
+      'Per reseller: its time zone, local time now, the last run (any kind) with its rows or error, and the next run (07:00 local; now when one is due: a first run, a missed day, or rows lost in a crash to read again).',
     tags: TAG,
     auth: { orgKinds: ['DISTRIBUTOR'] },
     request: { query: pageQuery() },

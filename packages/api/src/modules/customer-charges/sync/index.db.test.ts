@@ -341,11 +341,26 @@ describe('the sync: idempotent and catching up', () => {
   });
 
   it('reads only invoices issued since the last run (a day of overlap), not the whole history', async () => {
-    await addInvoice(db(), { id: 'old', issuedAt: '2026-03-01T06:00:00Z', items: [{}] });
+    await addInvoice(db(), { id: 'old', issuedAt: '2026-03-01T06:00:00Z', items: [{}, {}] });
     await sync();
-    await withSystem(db(), (tx) => tx.execute(sql`delete from customer_charge_rows`));
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`delete from customer_charge_rows where invoice_item_id = 'old-1'`),
+    );
     // The old invoice lies before the cursor: the next run does not read it again.
     expect((await sync()).rows).toBe(0);
+  });
+
+  it('reads everything again when the rows are gone (a crash empties the unlogged partition)', async () => {
+    await addInvoice(db(), { id: 'old', issuedAt: '2026-03-01T06:00:00Z', items: [{}, {}] });
+    await sync();
+    const [part] = await partitions();
+    // What crash recovery does to an unlogged table: empty, still attached.
+    await withSystem(db(), (tx) => tx.execute(sql`truncate ${sql.identifier(part!.name)}`));
+    expect(await rows()).toEqual([]);
+    expect(await sync()).toMatchObject({ rows: 2, since: null });
+    expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['old-1', 'old-2']);
+    // Back to reading from the cursor.
+    expect((await sync()).since).not.toBeNull();
   });
 });
 
@@ -393,6 +408,12 @@ describe('the sync: one partition per reseller, built in bulk', () => {
         from pg_class where relname = ${part!.name}`,
     );
     expect(security).toEqual({ rls: true, forced: true, app: false });
+    // Derived rows, not written to the WAL (see createBuildTable); the parent itself holds none.
+    const [persistence] = await queryRows<{ p: string }>(
+      db(),
+      sql`select relpersistence as p from pg_class where relname = ${part!.name}`,
+    );
+    expect(persistence?.p).toBe('u');
   });
 
   it('lets the app read the rows through the table only, under its policy, never a partition directly', async () => {

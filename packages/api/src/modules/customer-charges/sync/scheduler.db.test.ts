@@ -1,9 +1,9 @@
-import { customerChargeRows, jobRuns, withSystem } from '@cascade/db';
+import { customerChargeRows, jobRuns, queryRows, withSystem } from '@cascade/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, FIXTURE, type TestApi } from '../../../testing';
 import { addInvoice, RA, seedChargesFixture } from '../testing';
-import { SYNC_JOB, SYNC_JOB_INITIAL } from './index';
+import { SYNC_JOB, SYNC_JOB_INITIAL, SYNC_JOB_RECOVERY } from './index';
 import { resellerSchedules, startCustomerChargesScheduler, tick } from './scheduler';
 
 let api: TestApi;
@@ -89,6 +89,34 @@ describe('the schedule: 07:00 local, once per local day, whatever the number of 
       timeZone: 'Europe/Berlin',
       lastDaily: { scheduledLocalDate: '2026-04-02', status: 'SUCCEEDED' },
     });
+  });
+
+  it('reads lost rows again at the next tick, not at the next 07:00, once', async () => {
+    const count = () => db().$count(customerChargeRows, eq(customerChargeRows.orgId, RA));
+    const before = await count();
+    // What crash recovery does to the unlogged partition: empty, still attached.
+    await withSystem(db(), async (tx) => {
+      const [p] = await queryRows<{ name: string }>(
+        tx,
+        sql`select customer_charge_rows_partition(${RA}) as name`,
+      );
+      await tx.execute(sql`truncate ${sql.identifier(p!.name)}`);
+    });
+    expect(await count()).toBe(0);
+    const [lost] = (await resellerSchedules(db(), 'd1')).filter((s) => s.resellerId === RA);
+    expect(lost?.rowsLost).toBe(true);
+    // 12:00 in Berlin on the 2nd: its daily run is done.
+    const ran = (await both('2026-04-02T10:00:00Z')).filter((r) => r.resellerId === RA);
+    expect(ran).toEqual([{ resellerId: RA, jobRunId: expect.any(String), rows: before }]);
+    expect(await count()).toBe(before);
+    const last = (await runsOf(RA)).at(-1);
+    expect([last?.jobName, last?.scheduledLocalDate, last?.status]).toEqual([
+      SYNC_JOB_RECOVERY,
+      '2026-04-02',
+      'SUCCEEDED',
+    ]);
+    expect((await resellerSchedules(db(), 'd1')).find((s) => s.resellerId === RA)?.rowsLost).toBe(false);
+    expect((await both('2026-04-02T10:01:00Z')).filter((r) => r.resellerId === RA)).toEqual([]);
   });
 
   it('a started scheduler ticks at once and stops cleanly', async () => {

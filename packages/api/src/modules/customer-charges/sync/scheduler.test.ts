@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SYNC_JOB, SYNC_JOB_INITIAL } from './index';
+import { SYNC_JOB, SYNC_JOB_INITIAL, SYNC_JOB_RECOVERY } from './index';
 import { nextRunAt, planFor, type ResellerSchedule, type RunRow } from './scheduler';
 
 const run = (over: Partial<RunRow>): RunRow => ({
@@ -14,13 +14,18 @@ const run = (over: Partial<RunRow>): RunRow => ({
   error: null,
   ...over,
 });
-const reseller = (last: RunRow | null, timeZone = 'America/New_York'): ResellerSchedule => ({
+const reseller = (
+  last: RunRow | null,
+  timeZone = 'America/New_York',
+  rowsLost = false,
+): ResellerSchedule => ({
   distributorId: 'd',
   resellerId: 'r',
   name: 'R',
   timeZone,
   lastDaily: last?.jobName === SYNC_JOB ? last : null,
   lastRun: last,
+  rowsLost,
 });
 
 describe('planFor: what a tick does for one reseller', () => {
@@ -54,6 +59,26 @@ describe('planFor: what a tick does for one reseller', () => {
     const stuck = run({ status: 'RUNNING', finishedAt: null, rows: null });
     expect(planFor(reseller(stuck), new Date('2026-11-01T12:30:00Z'))).toBeNull();
     expect(planFor(reseller(stuck), new Date('2026-11-01T13:30:00Z'))).toEqual({ kind: 'retry', run: stuck });
+  });
+
+  it('reads lost rows again at once, once a local day, never beside a running run', () => {
+    const now = new Date('2026-11-01T18:00:00Z'); // 13:00 in New York, today's daily run done
+    const lost = (last: RunRow) => planFor(reseller(last, 'America/New_York', true), now);
+    expect(planFor(reseller(run({}), 'America/New_York', false), now)).toBeNull();
+    expect(lost(run({}))).toEqual({ kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: '2026-11-01' });
+    expect(nextRunAt(reseller(run({}), 'America/New_York', true), now)).toEqual(now);
+    expect(lost(run({ status: 'RUNNING', startedAt: '2026-11-01T17:50:00Z', finishedAt: null }))).toBeNull();
+    // A recovery after today's daily run: the last run, not the last daily one.
+    const after = (recovery: RunRow) =>
+      planFor({ ...reseller(run({}), 'America/New_York', true), lastRun: recovery }, now);
+    const recovered = run({ jobName: SYNC_JOB_RECOVERY, status: 'FAILED', error: 'boom' });
+    expect(after(recovered)).toBeNull();
+    expect(after({ ...recovered, scheduledLocalDate: '2026-10-31' })).toMatchObject({
+      jobName: SYNC_JOB_RECOVERY,
+    });
+    // When the daily run is due, it comes first (it reads everything too, the rows being gone).
+    const yesterday = run({ scheduledLocalDate: '2026-10-31' });
+    expect(lost(yesterday)).toEqual({ kind: 'claim', jobName: SYNC_JOB, localDate: '2026-11-01' });
   });
 
   it('reads an unknown time zone as UTC', () => {

@@ -9,7 +9,16 @@
 import { type Database, jobRuns, queryRows } from '@cascade/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../../../platform/logging';
-import { runSync, SYNC_JOB, SYNC_JOB_INITIAL, SYNC_JOB_MANUAL, SYNC_JOBS, type SyncTarget } from './index';
+import {
+  rowsLostSql,
+  runSync,
+  SYNC_JOB,
+  SYNC_JOB_INITIAL,
+  SYNC_JOB_MANUAL,
+  SYNC_JOB_RECOVERY,
+  SYNC_JOBS,
+  type SyncTarget,
+} from './index';
 import { DAILY_SYNC_MINUTES, dueLocalDate, isValidTimeZone, localDate, nextLocalTime } from './local-time';
 
 /** A failed daily run is tried again this many times in all, at least this long after it failed. */
@@ -25,6 +34,8 @@ export interface ResellerSchedule extends SyncTarget {
   lastDaily: RunRow | null;
   /** The last run of any kind. */
   lastRun: RunRow | null;
+  /** Its rows are gone though a run added some (a crash emptied its unlogged partition). */
+  rowsLost: boolean;
 }
 
 export interface RunRow {
@@ -57,13 +68,15 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
     time_zone: string;
     last_daily: RunRow | null;
     last_run: RunRow | null;
+    rows_lost: boolean;
   }>(
     db,
     sql`select o.distributor_id, o.id, o.name, o.time_zone,
       (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
          and j.job_name = ${SYNC_JOB} order by j.scheduled_local_date desc limit 1) as last_daily,
       (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
-         and j.job_name in ${[...SYNC_JOBS]} order by j.started_at desc limit 1) as last_run
+         and j.job_name in ${[...SYNC_JOBS]} order by j.started_at desc limit 1) as last_run,
+      ${rowsLostSql(sql`o`)} as rows_lost
     from organizations o
     where o.kind = 'RESELLER' and o.reseller_tier = 'STANDARD'
       ${distributorId === undefined ? sql`` : sql`and o.distributor_id = ${distributorId}`}
@@ -77,14 +90,14 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
     timeZone: r.time_zone,
     lastDaily: parse(r.last_daily),
     lastRun: parse(r.last_run),
+    rowsLost: r.rows_lost,
   }));
 }
 
-/** When the next daily run happens: now when due (the next tick), else the next 07:00 local. */
+/** When the next run happens: now when one is due (the next tick), else the next 07:00 local. */
 export function nextRunAt(s: ResellerSchedule, now: Date): Date {
-  const zone = zoneOf(s.timeZone);
-  if (dueLocalDate(now, zone, s.lastDaily?.scheduledLocalDate ?? null) !== null) return now;
-  return nextLocalTime(now, zone, DAILY_SYNC_MINUTES);
+  if (planFor(s, now)?.kind === 'claim') return now;
+  return nextLocalTime(now, zoneOf(s.timeZone), DAILY_SYNC_MINUTES);
 }
 
 /** Claims (job, reseller, local date): the run's id when this caller won it, null when another did. */
@@ -139,6 +152,12 @@ export function planFor(
     return { kind: 'claim', jobName: SYNC_JOB_INITIAL, localDate: localDate(now, zone) };
   const due = dueLocalDate(now, zone, s.lastDaily?.scheduledLocalDate ?? null);
   if (due !== null) return { kind: 'claim', jobName: SYNC_JOB, localDate: due };
+  // Lost rows are read again at once, not at the next 07:00: the grid is empty meanwhile. One
+  // recovery a local day (the claim's key); should it fail, the next daily run reads in full too.
+  const today = localDate(now, zone);
+  const recoveredToday = s.lastRun.jobName === SYNC_JOB_RECOVERY && s.lastRun.scheduledLocalDate === today;
+  if (s.rowsLost && s.lastRun.status !== 'RUNNING' && !recoveredToday)
+    return { kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: today };
   const last = s.lastDaily;
   if (last && last.scheduledLocalDate === localDate(now, zone)) {
     const failedLongAgo =
