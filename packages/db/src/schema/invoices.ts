@@ -178,7 +178,8 @@ export const invoiceItems = pgTable(
     ref('invoice_items_product_fk', t, t.productId, products),
     ref('invoice_items_end_customer_fk', t, t.endCustomerOrgId, organizations),
     enumCheck('invoice_items_pricing_strategy', t.pricingStrategy, PRICING_STRATEGIES),
-    check('invoice_items_quantity', sql`${t.quantity} >= 0`),
+    // Below 10^14: Customer Charges keeps the quantity as a bigint of ten-thousandths (quantity_e4).
+    check('invoice_items_quantity', sql`${t.quantity} >= 0 and ${t.quantity} < 100000000000000`),
     check(
       'invoice_items_amounts',
       sql`${t.unitPrice} >= 0 and ${t.amount} >= 0 and ${t.taxAmount} >= 0 and ${t.discount} >= 0

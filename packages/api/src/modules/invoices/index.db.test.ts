@@ -205,6 +205,7 @@ describe('manual invoices', () => {
       [{ lines: [{ description: ' ', quantity: '1', unitPrice: '1' }] }, 'lines.0.description'],
       [{ lines: [{ description: 'x', quantity: '-1', unitPrice: '1' }] }, 'lines.0.quantity'],
       [{ lines: [{ description: 'x', quantity: '0', unitPrice: '1' }] }, 'lines.0.quantity'],
+      [{ lines: [{ description: 'x', quantity: '1000000000000', unitPrice: '1' }] }, 'lines.0.quantity'],
       [{ lines: [{ description: 'x', quantity: '1', unitPrice: '1.1234567' }] }, 'lines.0.unitPrice'],
       [{ lines: [{ description: 'x', quantity: '1', unitPrice: '1e3' }] }, 'lines.0.unitPrice'],
       [{ invoiceDate: '2026-02-30' }, 'invoiceDate'],

@@ -35,10 +35,16 @@ const sellerGuard = {
   orgKinds: ['DISTRIBUTOR', 'RESELLER'] as const,
 };
 
+/**
+ * Up to 12 digits before the point, as a subscription's: Customer Charges sorts and filters the
+ * quantity as an integer of ten-thousandths (`quantity_e4`, a bigint), which holds less than 10^15.
+ */
 const quantityInput = z
   .string()
   .max(40)
-  .regex(/^(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$/, { error: 'A positive quantity, up to 4 decimals' })
+  .regex(/^(0|[1-9][0-9]{0,11})(\.[0-9]{1,4})?$/, {
+    error: 'A positive quantity, at most 12 digits before the point and 4 after',
+  })
   .refine((v) => Number(v) > 0, { error: 'Must be more than zero' });
 const unitPriceInput = z
   .string()

@@ -173,6 +173,20 @@ describe('the sync: which invoice items appear (SPEC §7)', () => {
     expect((await rows())[0]).toMatchObject({ customerOrgId: RA, customerName: 'Reseller A' });
   });
 
+  it('syncs the largest quantity an item may have; a larger one is never stored', async () => {
+    // quantity_e4, the quantity in ten-thousandths, is a bigint: the item's bound keeps it in range.
+    await addInvoice(db(), { id: 'big', items: [{ quantity: '99999999999999.9999' }] });
+    expect((await sync()).rows).toBe(1);
+    const stored = await queryRows<{ quantity: string; e4: string }>(
+      db(),
+      sql`select quantity::text as quantity, quantity_e4::text as e4 from customer_charge_rows`,
+    );
+    expect(stored).toEqual([{ quantity: '99999999999999.9999', e4: '999999999999999999' }]);
+    await expect(
+      addInvoice(db(), { id: 'huge', number: 'H', items: [{ quantity: '100000000000000' }] }),
+    ).rejects.toThrow();
+  });
+
   it('adds the installment number to the description when the item has it', async () => {
     await addInvoice(db(), {
       id: 'inst',
@@ -317,7 +331,11 @@ describe('the sync: idempotent and catching up', () => {
     expect((await sync()).rows).toBe(2);
     expect((await sync()).rows).toBe(0);
     expect(await db().$count(customerChargeRows)).toBe(2);
-    const runs = await db().select().from(jobRuns).where(eq(jobRuns.jobName, SYNC_JOB_MANUAL));
+    const runs = await db()
+      .select()
+      .from(jobRuns)
+      .where(eq(jobRuns.jobName, SYNC_JOB_MANUAL))
+      .orderBy(jobRuns.startedAt);
     expect(runs.map((r) => [r.status, r.rows])).toEqual([
       ['SUCCEEDED', 2],
       ['SUCCEEDED', 0],
