@@ -160,7 +160,7 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
   const firstPages = new Map<string, Promise<InvoiceRow[]>>();
   if (spec.settle) {
     for (const id of new Set(spec.settle.accountIds ?? spec.accountIds)) {
-      const page = settlePage(tx, tenant.distributorId, id, 0);
+      const page = settlePage(tx, tenant.distributorId, id);
       page.catch(() => {}); // unused when the lock fails (the transaction reports that error)
       firstPages.set(id, page);
     }

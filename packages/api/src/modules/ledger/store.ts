@@ -240,7 +240,12 @@ export type SourceKind = 'PAYMENT' | 'CREDIT_INVOICE';
  */
 const SETTLE_FIRST_PAGE = 4;
 const SETTLE_PAGE = 32;
-const settlePageSize = (offset: number) => (offset === 0 ? SETTLE_FIRST_PAGE : SETTLE_PAGE);
+
+/** Where a settlement page ends: the next starts after it (in the rule's order). */
+export interface SettleCursor {
+  invoiceDate: string;
+  id: string;
+}
 
 export interface StateNeeds {
   /** Per account: how much money settlement may have to place (balance + what the command brings). */
@@ -255,24 +260,31 @@ export interface StateNeeds {
 
 /**
  * The open debit invoices settlement reaches first, a page at a time (the rule's order: date, then
- * id in code point order = collation "C"). `runCommand` sends page 0 right behind the account lock
- * (pipelined on the transaction's connection, so the server runs it once the lock is held).
+ * id in code point order = collation "C"): the first page, or the one after `after`. `runCommand`
+ * sends the first right behind the account lock (pipelined on the transaction's connection, so
+ * the server runs it once the lock is held).
  */
 export function settlePage(
   tx: Transaction,
   distributorId: string,
   accountId: string,
-  offset: number,
+  after?: SettleCursor,
 ): Promise<InvoiceRow[]> {
-  const statement = offset === 0 ? settleFirstPageStatement : settlePageStatement;
-  return statement(tx, { distributorId, accountId, offset }).then((rows) => rowsOf<InvoiceRow>(rows));
+  const page = after
+    ? settleNextPageStatement(tx, {
+        distributorId,
+        accountId,
+        afterDate: after.invoiceDate,
+        afterId: after.id,
+      })
+    : settleFirstPageStatement(tx, { distributorId, accountId });
+  return page.then((rows) => rowsOf<InvoiceRow>(rows));
 }
 
 // Compiled once, run prepared (no query building per request); the partial index
-// invoices_account_open_idx answers it in order. The first page has no OFFSET parameter: with one,
-// PostgreSQL's generic plan assumes it skips a tenth of the rows, so every execution was planned
-// anew (a custom plan, ~0.15 ms of PostgreSQL's CPU per payment); without, the plan is cached.
-const settleStatement = (limit: number, offset: boolean) =>
+// invoices_account_open_idx answers both in order, the next pages by seeking past the previous
+// one's last invoice (an OFFSET would walk every invoice before it again, page after page).
+const settleStatement = (limit: number, after: boolean) =>
   compileStatement(
     sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
         org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
@@ -280,11 +292,15 @@ const settleStatement = (limit: number, offset: boolean) =>
         credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
       from invoices
       where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
-        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))}${offset ? sql` offset ${sql.placeholder('offset')}` : sql``}`,
+        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'${
+          after
+            ? sql` and (invoice_date, id collate "C") > (${sql.placeholder('afterDate')}::date, ${sql.placeholder('afterId')}::text)`
+            : sql``
+        }
+      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))}`,
   );
 const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE, false);
-const settlePageStatement = settleStatement(SETTLE_PAGE, true);
+const settleNextPageStatement = settleStatement(SETTLE_PAGE, true);
 
 export interface LoadedState {
   state: LedgerState;
@@ -393,9 +409,9 @@ export async function loadState(
   const distributorId = firstDistributor(locked);
   for (const [accountId, available] of needs.settle ?? []) {
     let before = new Decimal(0);
-    for (let offset = 0; ; offset += settlePageSize(offset)) {
-      const prefetched = offset === 0 ? needs.firstPages?.get(accountId) : undefined;
-      const rows = await (prefetched ?? settlePage(tx, distributorId, accountId, offset));
+    for (let after: SettleCursor | undefined; ; ) {
+      const prefetched = after === undefined ? needs.firstPages?.get(accountId) : undefined;
+      const rows = await (prefetched ?? settlePage(tx, distributorId, accountId, after));
       let reachable = true;
       for (const r of rows) {
         if (before.greaterThan(available)) {
@@ -405,7 +421,10 @@ export async function loadState(
         await addInvoice(r);
         before = before.plus(r.amountDue);
       }
-      if (!reachable || rows.length < settlePageSize(offset) || before.greaterThan(available)) break;
+      const size = after === undefined ? SETTLE_FIRST_PAGE : SETTLE_PAGE;
+      const last = rows.at(-1);
+      if (!reachable || !last || rows.length < size || before.greaterThan(available)) break;
+      after = { invoiceDate: last.invoiceDate, id: last.id };
     }
   }
 
