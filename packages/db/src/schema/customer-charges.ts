@@ -103,3 +103,24 @@ export const customerChargeRows = pgTable(
     tenantPolicy(t),
   ],
 );
+
+/**
+ * Where a reseller's Customer Charges sync stands: the start of its last successful run, from which
+ * the next one reads (with a day of overlap). UNLOGGED like the partitions it describes (migration
+ * 0016; drizzle does not model it), so a crash, which empties both, leaves no mark: the reseller's
+ * rows are then read again from the beginning (the sync's rowsLost). One row per reseller, upserted
+ * by each successful run in its transaction; runs stay recorded in job_runs.
+ */
+export const customerChargeSyncMarks = pgTable(
+  'customer_charge_sync_marks',
+  {
+    ...tenantColumns(),
+    upTo: tstz('up_to').notNull(),
+    jobRunId: text('job_run_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.distributorId, t.orgId] }),
+    check('customer_charge_sync_marks_reseller', sql`${t.resellerId} = ${t.orgId}`),
+    tenantPolicy(t),
+  ],
+);

@@ -99,7 +99,8 @@ export const subscriptionLines = pgTable(
     enumCheck('subscription_lines_credit_rule', t.creditRule, CREDIT_RULES),
     enumCheck('subscription_lines_state', t.state, SUBSCRIPTION_STATES),
     check('subscription_lines_frequency', sql`${t.billingFrequencyMonths} in (1, 3, 6, 12)`),
-    check('subscription_lines_quantity', sql`${t.quantity} >= 0`),
+    // Below 10^14, as invoice items' (which billing runs copy it to).
+    check('subscription_lines_quantity', sql`${t.quantity} >= 0 and ${t.quantity} < 100000000000000`),
     check(
       'subscription_lines_prices',
       sql`coalesce(${t.unitPrice}, 0) >= 0 and coalesce(${t.adHocPrice}, 0) >= 0 and ${t.flatDiscount} >= 0`,

@@ -101,6 +101,7 @@ async function bench(db: Database, admin: postgres.Sql, name: string) {
       await tx.execute(
         sql`delete from job_runs where org_id = ${RESELLER} and job_name in ${[...SYNC_JOBS]}`,
       );
+      await tx.execute(sql`delete from customer_charge_sync_marks where org_id = ${RESELLER}`);
     });
   }
   // Seeding leaves a gigabyte of dirty pages and WAL behind; the checkpoint it would trigger

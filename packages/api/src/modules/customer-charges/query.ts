@@ -332,7 +332,9 @@ function viewSignature(tenant: Tenant, q: Pick<GridQuery, 'where' | 'orderBy'>):
  * The data's version (see queryBlock): the latest moment one of the reseller's sync runs was
  * claimed or finished. It only ever grows (a manual run claimed again the same day clears its
  * `finished_at` but sets a newer `started_at`), and a sync that adds rows sets its `finished_at`
- * in the transaction that adds them, so rows never change under an unchanged version.
+ * in the transaction that adds them, so rows never change under an unchanged version. Except in
+ * a crash, which empties them (sync/index.ts, createBuildTable): a continuation then finds nothing,
+ * as anything else does, until the recovery run's claim moves the version on.
  */
 async function dataVersion(tx: Transaction, tenant: Tenant): Promise<string> {
   const [row] = await queryRows<{ v: string }>(tx, sql`select (${versionOf(tenant)}) as v`);

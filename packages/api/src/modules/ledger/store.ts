@@ -254,7 +254,7 @@ export interface StateNeeds {
   invoices?: readonly InvoiceRow[];
   /** A payment or credit invoice the command links. */
   sourceId?: string;
-  /** Per account: `settlePage(…, 0)` already sent (read after the lock was taken). */
+  /** Per account: its first `settlePage` already sent (read after the lock was taken). */
   firstPages?: ReadonlyMap<string, Promise<InvoiceRow[]>>;
 }
 

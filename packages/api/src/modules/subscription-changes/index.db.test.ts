@@ -295,6 +295,16 @@ describe('change orders', () => {
       quantity: '0',
     });
     expect(zero.status).toBe(400);
+    // At most 12 digits before the point, as a subscription's (invoice items keep quantities below 10^14).
+    const huge = await post('/api/v1/subscriptions/sc1/change-orders', {
+      lineId: 'sc1-1',
+      date: '2026-07-22',
+      quantity: '1000000000000',
+    });
+    expect(huge.status).toBe(400);
+    expect((huge.body as { error: { fields: Record<string, string> } }).error.fields).toHaveProperty(
+      'quantity',
+    );
     const otherLine = await post('/api/v1/subscriptions/sc1/change-orders', {
       lineId: 'sc2-1',
       date: '2026-07-22',

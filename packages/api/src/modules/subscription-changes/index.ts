@@ -45,6 +45,7 @@ import { taxProviderFrom } from '../billing-runs/external-tax';
 import { idInput, today } from '../ledger/command';
 import { type AccountRow, readAccounts, readInvoices } from '../ledger/store';
 import { loadBillingOptions } from '../profile-options';
+import { quantityInput } from '../subscriptions';
 import { type DocContext, type DocItem, type DocOut, issueCharge, issueCredit } from './documents';
 import {
   type BilledItem,
@@ -91,7 +92,7 @@ const changeOrderBody = z
   .strictObject({
     lineId: idInput,
     date: dateField.describe('First day of the new configuration.'),
-    quantity: decimalText('quantity')
+    quantity: quantityInput
       .refine((v) => new Decimal(v).greaterThan(0), { error: 'Must be more than 0' })
       .optional(),
     unitPrice: decimalText('unitPrice').optional(),

@@ -95,8 +95,11 @@ const name = z
 const code = z.string().trim().min(1).max(20);
 const dateInput = z.string().refine((v) => isValidIsoDate(v), { error: 'Must be a date as YYYY-MM-DD' });
 
-/** Whole or decimal, at most 4 decimals, not negative (numeric(20,4)). */
-const quantityInput = z
+/**
+ * Whole or decimal, at most 4 decimals, not negative; below 10^12, well inside the bound invoice
+ * items and subscription lines keep (10^14: Customer Charges sorts quantities as bigints of 10^-4).
+ */
+export const quantityInput = z
   .string({ error: 'Must be a number of licenses as a string, e.g. "10"' })
   .trim()
   .regex(/^(0|[1-9]\d{0,11})(\.\d{1,4})?$/, {

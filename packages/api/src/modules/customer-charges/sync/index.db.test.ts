@@ -50,6 +50,7 @@ async function clear() {
   await withSystem(db(), async (tx) => {
     for (const p of await partitions(tx)) await tx.execute(sql`drop table ${sql.identifier(p.name)}`);
     await tx.execute(sql`delete from job_runs`);
+    await tx.execute(sql`delete from customer_charge_sync_marks`);
     await tx.execute(sql`delete from invoice_items`);
     await tx.execute(sql`delete from invoices`);
   });
@@ -372,8 +373,10 @@ describe('the sync: idempotent and catching up', () => {
     await addInvoice(db(), { id: 'old', issuedAt: '2026-03-01T06:00:00Z', items: [{}, {}] });
     await sync();
     const [part] = await partitions();
-    // What crash recovery does to an unlogged table: empty, still attached.
-    await withSystem(db(), (tx) => tx.execute(sql`truncate ${sql.identifier(part!.name)}`));
+    // What crash recovery does to unlogged tables: empty, still there (the partition still attached).
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`truncate ${sql.identifier(part!.name)}, customer_charge_sync_marks`),
+    );
     expect(await rows()).toEqual([]);
     expect(await sync()).toMatchObject({ rows: 2, since: null });
     expect((await rows()).map((r) => r.invoiceItemId)).toEqual(['old-1', 'old-2']);

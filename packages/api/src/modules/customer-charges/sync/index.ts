@@ -9,6 +9,7 @@
 import { currencyDecimals, knownCurrencies } from '@cascade/billing-core';
 import {
   connectionsBeside,
+  customerChargeSyncMarks,
   type Database,
   INVOICE_SOURCES,
   jobRuns,
@@ -143,8 +144,10 @@ async function partitionOf(tx: Transaction | Database, resellerId: string): Prom
  *
  * Unlogged: the rows are derived from the invoices, which are logged, and writing them and their
  * eleven indexes to the WAL too (about a gigabyte per million rows) took a third of a first sync.
- * After a crash PostgreSQL empties unlogged tables; the sync notices (rowsLost) and reads the
- * reseller's invoices again in full, at the next tick. Not on a standby: the grid reads the primary.
+ * After a crash PostgreSQL empties unlogged tables, these and the sync's marks alike; a reseller
+ * with a successful run but no mark (rowsLostSql) is read again in full at the next tick. That
+ * read prices with the special prices and strategies of its day, as a first sync does. Not on a
+ * standby (unlogged tables are not replicated): the grid reads the primary.
  */
 async function createBuildTable(tx: Transaction | Database, table: SQL, bound: SQL) {
   // One left by a run that died building in sessions (see buildInSessions); the caller holds the
@@ -493,30 +496,49 @@ async function insertSelected(
 }
 
 /**
- * Whether the reseller's rows are gone though a successful run added some: its partition is
- * unlogged (see createBuildTable), and PostgreSQL empties it after a crash. Rows are never
- * deleted otherwise. An SQL condition on the organization `o` (a reseller).
+ * Whether a crash may have emptied the reseller's rows: it has a successful run, but no mark of
+ * one (customer_charge_sync_marks, unlogged like its partition, emptied with it). An SQL condition
+ * on the organization `o` (a reseller); it reads job_runs and the marks only, never the partitions.
  */
 export function rowsLostSql(o: SQL): SQL {
-  return sql`(not exists (select 1 from customer_charge_rows x
-      where x.distributor_id = ${o}.distributor_id and x.org_id = ${o}.id)
+  return sql`(not exists (select 1 from customer_charge_sync_marks m
+      where m.distributor_id = ${o}.distributor_id and m.org_id = ${o}.id)
     and exists (select 1 from job_runs j where j.distributor_id = ${o}.distributor_id and j.org_id = ${o}.id
-      and j.job_name in ${[...SYNC_JOBS]} and j.status = 'SUCCEEDED' and j.rows > 0))`;
+      and j.job_name in ${[...SYNC_JOBS]} and j.status = 'SUCCEEDED'))`;
 }
 
 /**
- * Where the next run starts: the start of the last successful run, or null (from the beginning),
- * also when the rows those runs added are lost (rowsLostSql).
+ * Where the next run starts: the start of the last successful run, as its mark says, or null
+ * (from the beginning) when there is none: never synced, or the mark and the rows lost together.
  */
 export async function lastSyncedUpTo(tx: Transaction | Database, target: SyncTarget): Promise<string | null> {
-  const [row] = await queryRows<{ up_to: string | null }>(
-    tx,
-    sql`select case when not ${rowsLostSql(sql`o`)} then (select max((cursor->>'upTo')::timestamptz)::text
-          from job_runs where distributor_id = o.distributor_id and org_id = o.id
-            and job_name in ${[...SYNC_JOBS]} and status = 'SUCCEEDED') end as up_to
-        from (select ${target.distributorId}::text as distributor_id, ${target.resellerId}::text as id) o`,
-  );
-  return row?.up_to ?? null;
+  const [mark] = await tx
+    .select({ upTo: sql<string>`${customerChargeSyncMarks.upTo}::text` })
+    .from(customerChargeSyncMarks)
+    .where(
+      and(
+        eq(customerChargeSyncMarks.distributorId, target.distributorId),
+        eq(customerChargeSyncMarks.orgId, target.resellerId),
+      ),
+    );
+  return mark?.upTo ?? null;
+}
+
+/** Marks a successful run (in its transaction): the next one reads from `upTo`. */
+async function markSynced(tx: Transaction, target: SyncTarget, upTo: string, jobRunId: string) {
+  const mark = { upTo, jobRunId };
+  await tx
+    .insert(customerChargeSyncMarks)
+    .values({
+      distributorId: target.distributorId,
+      resellerId: target.resellerId,
+      orgId: target.resellerId,
+      ...mark,
+    })
+    .onConflictDoUpdate({
+      target: [customerChargeSyncMarks.distributorId, customerChargeSyncMarks.orgId],
+      set: mark,
+    });
 }
 
 /** One lock per reseller: a manual run and a scheduled one never insert side by side. */
@@ -546,6 +568,7 @@ export async function runSync(
       const [now] = await queryRows<{ now: string }>(tx, sql`select now()::text as now`);
       const upTo = now?.now ?? new Date().toISOString();
       const rows = await insertCustomerChargeRows(tx, db, target, since, jobRunId, options);
+      await markSynced(tx, target, upTo, jobRunId);
       await tx
         .update(jobRuns)
         .set({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, FIXTURE, type TestApi } from '../../../testing';
 import { addInvoice, RA, seedChargesFixture } from '../testing';
 import { SYNC_JOB, SYNC_JOB_INITIAL, SYNC_JOB_RECOVERY } from './index';
-import { resellerSchedules, startCustomerChargesScheduler, tick } from './scheduler';
+import { claimManualRun, resellerSchedules, startCustomerChargesScheduler, tick } from './scheduler';
 
 let api: TestApi;
 const db = () => api.db.db;
@@ -94,13 +94,13 @@ describe('the schedule: 07:00 local, once per local day, whatever the number of 
   it('reads lost rows again at the next tick, not at the next 07:00, once', async () => {
     const count = () => db().$count(customerChargeRows, eq(customerChargeRows.orgId, RA));
     const before = await count();
-    // What crash recovery does to the unlogged partition: empty, still attached.
+    // What crash recovery does to unlogged tables (the partition and the marks): empty, still there.
     await withSystem(db(), async (tx) => {
       const [p] = await queryRows<{ name: string }>(
         tx,
         sql`select customer_charge_rows_partition(${RA}) as name`,
       );
-      await tx.execute(sql`truncate ${sql.identifier(p!.name)}`);
+      await tx.execute(sql`truncate ${sql.identifier(p!.name)}, customer_charge_sync_marks`);
     });
     expect(await count()).toBe(0);
     const [lost] = (await resellerSchedules(db(), 'd1')).filter((s) => s.resellerId === RA);
@@ -117,6 +117,21 @@ describe('the schedule: 07:00 local, once per local day, whatever the number of 
     ]);
     expect((await resellerSchedules(db(), 'd1')).find((s) => s.resellerId === RA)?.rowsLost).toBe(false);
     expect((await both('2026-04-02T10:01:00Z')).filter((r) => r.resellerId === RA)).toEqual([]);
+  });
+
+  it('takes over a manual run its instance left RUNNING (died) once stale, not before', async () => {
+    const other = { distributorId: 'd1', resellerId: RA };
+    const first = await claimManualRun(db(), other, 'Europe/Berlin', new Date('2026-04-05T10:00:00Z'));
+    expect(first).not.toBeNull();
+    // Still running (no finish recorded): a second "run now" that day is refused.
+    expect(await claimManualRun(db(), other, 'Europe/Berlin', new Date('2026-04-05T10:05:00Z'))).toBeNull();
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`update job_runs set started_at = started_at - interval '2 hours' where id = ${first}`),
+    );
+    expect(await claimManualRun(db(), other, 'Europe/Berlin', new Date('2026-04-05T10:06:00Z'))).toBe(first);
+    await withSystem(db(), (tx) =>
+      tx.execute(sql`update job_runs set status = 'FAILED', finished_at = now() where id = ${first}`),
+    );
   });
 
   it('a started scheduler ticks at once and stops cleanly', async () => {

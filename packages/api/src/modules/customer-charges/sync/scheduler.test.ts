@@ -25,6 +25,7 @@ const reseller = (
   timeZone,
   lastDaily: last?.jobName === SYNC_JOB ? last : null,
   lastRun: last,
+  lastRecovery: last?.jobName === SYNC_JOB_RECOVERY ? last : null,
   rowsLost,
 });
 
@@ -61,24 +62,35 @@ describe('planFor: what a tick does for one reseller', () => {
     expect(planFor(reseller(stuck), new Date('2026-11-01T13:30:00Z'))).toEqual({ kind: 'retry', run: stuck });
   });
 
-  it('reads lost rows again at once, once a local day, never beside a running run', () => {
+  it('reads lost rows again at once, one recovery a local day, retried as a daily run is', () => {
     const now = new Date('2026-11-01T18:00:00Z'); // 13:00 in New York, today's daily run done
-    const lost = (last: RunRow) => planFor(reseller(last, 'America/New_York', true), now);
+    const lost = (s: Partial<ResellerSchedule>) =>
+      planFor({ ...reseller(run({}), 'America/New_York', true), ...s }, now);
     expect(planFor(reseller(run({}), 'America/New_York', false), now)).toBeNull();
-    expect(lost(run({}))).toEqual({ kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: '2026-11-01' });
+    const claim = { kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: '2026-11-01' };
+    expect(lost({})).toEqual(claim);
     expect(nextRunAt(reseller(run({}), 'America/New_York', true), now)).toEqual(now);
-    expect(lost(run({ status: 'RUNNING', startedAt: '2026-11-01T17:50:00Z', finishedAt: null }))).toBeNull();
-    // A recovery after today's daily run: the last run, not the last daily one.
-    const after = (recovery: RunRow) =>
-      planFor({ ...reseller(run({}), 'America/New_York', true), lastRun: recovery }, now);
-    const recovered = run({ jobName: SYNC_JOB_RECOVERY, status: 'FAILED', error: 'boom' });
-    expect(after(recovered)).toBeNull();
-    expect(after({ ...recovered, scheduledLocalDate: '2026-10-31' })).toMatchObject({
+    // Another run under way does not hold it back (runs take the reseller's lock in turn).
+    expect(
+      lost({ lastRun: run({ status: 'RUNNING', startedAt: '2026-11-01T17:59:00Z', finishedAt: null }) }),
+    ).toEqual(claim);
+    const recovery = run({
       jobName: SYNC_JOB_RECOVERY,
+      status: 'FAILED',
+      finishedAt: '2026-11-01T17:58:00Z',
     });
-    // When the daily run is due, it comes first (it reads everything too, the rows being gone).
+    expect(lost({ lastRecovery: recovery })).toBeNull();
+    const failedLongAgo = { ...recovery, finishedAt: '2026-11-01T17:00:00Z' };
+    expect(lost({ lastRecovery: failedLongAgo })).toEqual({ kind: 'retry', run: failedLongAgo });
+    expect(lost({ lastRecovery: { ...failedLongAgo, attempts: 3 } })).toBeNull();
+    expect(lost({ lastRecovery: { ...recovery, scheduledLocalDate: '2026-10-31' } })).toEqual(claim);
+    // When the daily run is due, it comes first (it reads everything too, having no mark).
     const yesterday = run({ scheduledLocalDate: '2026-10-31' });
-    expect(lost(yesterday)).toEqual({ kind: 'claim', jobName: SYNC_JOB, localDate: '2026-11-01' });
+    expect(lost({ lastDaily: yesterday, lastRun: yesterday })).toEqual({
+      kind: 'claim',
+      jobName: SYNC_JOB,
+      localDate: '2026-11-01',
+    });
   });
 
   it('reads an unknown time zone as UTC', () => {

@@ -34,7 +34,9 @@ export interface ResellerSchedule extends SyncTarget {
   lastDaily: RunRow | null;
   /** The last run of any kind. */
   lastRun: RunRow | null;
-  /** Its rows are gone though a run added some (a crash emptied its unlogged partition). */
+  /** The last recovery run (SYNC_JOB_RECOVERY). */
+  lastRecovery: RunRow | null;
+  /** A crash may have emptied its rows: a successful run but no mark of it (rowsLostSql). */
   rowsLost: boolean;
 }
 
@@ -68,6 +70,7 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
     time_zone: string;
     last_daily: RunRow | null;
     last_run: RunRow | null;
+    last_recovery: RunRow | null;
     rows_lost: boolean;
   }>(
     db,
@@ -76,6 +79,8 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
          and j.job_name = ${SYNC_JOB} order by j.scheduled_local_date desc limit 1) as last_daily,
       (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
          and j.job_name in ${[...SYNC_JOBS]} order by j.started_at desc limit 1) as last_run,
+      (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
+         and j.job_name = ${SYNC_JOB_RECOVERY} order by j.scheduled_local_date desc limit 1) as last_recovery,
       ${rowsLostSql(sql`o`)} as rows_lost
     from organizations o
     where o.kind = 'RESELLER' and o.reseller_tier = 'STANDARD'
@@ -90,6 +95,7 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
     timeZone: r.time_zone,
     lastDaily: parse(r.last_daily),
     lastRun: parse(r.last_run),
+    lastRecovery: parse(r.last_recovery),
     rowsLost: r.rows_lost,
   }));
 }
@@ -148,27 +154,35 @@ export function planFor(
   now: Date,
 ): { kind: 'claim'; jobName: string; localDate: string } | { kind: 'retry'; run: RunRow } | null {
   const zone = zoneOf(s.timeZone);
-  if (s.lastRun === null)
-    return { kind: 'claim', jobName: SYNC_JOB_INITIAL, localDate: localDate(now, zone) };
+  const today = localDate(now, zone);
+  if (s.lastRun === null) return { kind: 'claim', jobName: SYNC_JOB_INITIAL, localDate: today };
   const due = dueLocalDate(now, zone, s.lastDaily?.scheduledLocalDate ?? null);
   if (due !== null) return { kind: 'claim', jobName: SYNC_JOB, localDate: due };
   // Lost rows are read again at once, not at the next 07:00: the grid is empty meanwhile. One
-  // recovery a local day (the claim's key); should it fail, the next daily run reads in full too.
-  const today = localDate(now, zone);
-  const recoveredToday = s.lastRun.jobName === SYNC_JOB_RECOVERY && s.lastRun.scheduledLocalDate === today;
-  if (s.rowsLost && s.lastRun.status !== 'RUNNING' && !recoveredToday)
-    return { kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: today };
-  const last = s.lastDaily;
-  if (last && last.scheduledLocalDate === localDate(now, zone)) {
-    const failedLongAgo =
-      last.status === 'FAILED' &&
-      last.attempts < MAX_ATTEMPTS &&
-      last.finishedAt !== null &&
-      now.getTime() - Date.parse(last.finishedAt) > RETRY_AFTER_MS;
-    const stale = last.status === 'RUNNING' && now.getTime() - Date.parse(last.startedAt) > STALE_AFTER_MS;
-    if (failedLongAgo || stale) return { kind: 'retry', run: last };
+  // recovery a local day (the claim's key), retried as a daily run is. Another run under way
+  // does not hold it back: runs take the reseller's lock in turn, and each reads from the mark
+  // the one before it left.
+  if (s.rowsLost) {
+    const recovery = s.lastRecovery;
+    if (recovery?.scheduledLocalDate !== today)
+      return { kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: today };
+    if (mayTakeOver(recovery, now)) return { kind: 'retry', run: recovery };
   }
+  const last = s.lastDaily;
+  if (last && last.scheduledLocalDate === today && mayTakeOver(last, now))
+    return { kind: 'retry', run: last };
   return null;
+}
+
+/** A run of today to try again: failed a while ago with attempts left, or RUNNING gone stale. */
+function mayTakeOver(run: RunRow, now: Date): boolean {
+  const failedLongAgo =
+    run.status === 'FAILED' &&
+    run.attempts < MAX_ATTEMPTS &&
+    run.finishedAt !== null &&
+    now.getTime() - Date.parse(run.finishedAt) > RETRY_AFTER_MS;
+  const stale = run.status === 'RUNNING' && now.getTime() - Date.parse(run.startedAt) > STALE_AFTER_MS;
+  return failedLongAgo || stale;
 }
 
 export interface TickResult {
@@ -215,8 +229,8 @@ export async function tick(db: Database, now: Date = new Date(), logger?: Logger
 
 /**
  * A manual run for one reseller (a distributor admin's "run now"): one row per reseller and
- * local day, taken over by each later manual run that day once the previous one finished.
- * Returns null when a manual run for it is still running.
+ * local day, taken over by each later manual run that day once the previous one finished (or
+ * went stale: its instance died). Returns null when a manual run for it is still running.
  */
 export async function claimManualRun(db: Database, target: SyncTarget, timeZone: string, now = new Date()) {
   const date = localDate(now, zoneOf(timeZone));
@@ -229,6 +243,7 @@ export async function claimManualRun(db: Database, target: SyncTarget, timeZone:
           set status = 'RUNNING', attempts = job_runs.attempts + 1, started_at = clock_timestamp(),
             finished_at = null, rows = null, error = null
           where job_runs.status <> 'RUNNING'
+            or job_runs.started_at < clock_timestamp() - ${`${STALE_AFTER_MS} milliseconds`}::interval
         returning id`,
   );
   return rows[0]?.id ?? null;

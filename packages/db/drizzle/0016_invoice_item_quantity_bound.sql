@@ -1,2 +1,0 @@
-ALTER TABLE "invoice_items" DROP CONSTRAINT "invoice_items_quantity";--> statement-breakpoint
-ALTER TABLE "invoice_items" ADD CONSTRAINT "invoice_items_quantity" CHECK ("invoice_items"."quantity" >= 0 and "invoice_items"."quantity" < 100000000000000);
