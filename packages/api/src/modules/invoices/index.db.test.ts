@@ -248,6 +248,15 @@ describe('manual invoices', () => {
     const zero = await draft(acc, { lines: [{ description: 'x', quantity: '1', unitPrice: '0' }] });
     expect(zero.status).toBe(422);
     expect((zero.body as ErrorBody).error.fields).toHaveProperty(['lines']);
+    // Each figure valid alone, together too large to store (amounts are numeric(20,4)): a 422, not a 500.
+    const huge = await draft(acc, {
+      lines: [
+        { description: 'x', quantity: '1', unitPrice: '1' },
+        { description: 'y', quantity: '999999999999', unitPrice: '99999999999999' },
+      ],
+    });
+    expect(huge.status).toBe(422);
+    expect((huge.body as ErrorBody).error.fields).toHaveProperty(['lines.1.unitPrice']);
     const unknownAccount = await draft('no-such-account');
     expect(unknownAccount.status).toBe(404);
     expect((unknownAccount.body as ErrorBody).error.fields).toHaveProperty(['accountId']);
