@@ -727,3 +727,52 @@ describe('billing runs', () => {
     ]);
   });
 });
+
+describe('billing runs: an invoice too large to store', () => {
+  it('is left out and named among the subscriptions not billed; the rest of the run is issued', async () => {
+    await withSystem(api.db.db, async (tx) => {
+      await tx.insert(products).values({
+        ...D1,
+        id: 'p-huge',
+        sku: 'P-HUGE',
+        type: 'Azure',
+        name: 'Everything',
+        unit: 'Month',
+        term: 'MONTH',
+        currency: 'EUR',
+        sellPrice: '99999999999999',
+      });
+      await tx.insert(subscriptions).values({
+        ...own('d1-c1', null),
+        id: 's-huge',
+        accountId: 'acc-c1',
+        name: 's-huge',
+        channel: 'BSS',
+        orderDate: '2027-06-01',
+        startDate: '2027-06-01',
+      });
+      // Each figure valid alone (a quantity below 10^12, a price below 10^14); their product is not.
+      await tx.insert(subscriptionLines).values({
+        ...own('d1-c1', null),
+        id: 's-huge-1',
+        subscriptionId: 's-huge',
+        productId: 'p-huge',
+        quantity: '999999999999',
+        term: 'MONTH',
+        billingFrequencyMonths: 1,
+        startDate: '2027-06-01',
+      });
+    });
+    const before = (await allInvoices()).length;
+    const started = await startRun('2027-06-05');
+    const run = await finished(started.body.id);
+    expect(run.status).toBe('COMPLETED');
+    expect(run.error).toMatch(/s-huge: an invoice of \d+ EUR is too large to issue/);
+    const after = await allInvoices();
+    expect(after.length).toBeGreaterThan(before); // the others' June invoices
+    const huge = await withSystem(api.db.db, (tx) =>
+      tx.select().from(invoiceItems).where(eq(invoiceItems.subscriptionId, 's-huge')),
+    );
+    expect(huge).toEqual([]);
+  });
+});

@@ -15,6 +15,7 @@ import {
   type BillingOptions,
   type GeneratedInvoice,
   generateInvoices,
+  MAX_DOCUMENT_TOTAL,
   type TaxProvider,
 } from '@cascade/billing-core';
 import {
@@ -246,6 +247,22 @@ export function generateBatch(batch: BatchInput, invoiceDate: string, options: B
 }
 
 /**
+ * Leaves out invoices too large to store (MAX_DOCUMENT_TOTAL: say, a quantity of billions at a
+ * price of billions), each noted among the subscriptions not billed: one such subscription must
+ * not fail its distributor's whole run. The next run computes it again, and skips it again.
+ */
+export function withoutOversized(generated: ToWrite[], skipped: string[]): ToWrite[] {
+  return generated.filter(({ invoice }) => {
+    if (invoice.total.abs().lessThan(MAX_DOCUMENT_TOTAL)) return true;
+    const subscriptions = [...new Set(invoice.lines.map((l) => l.subscriptionId))].join(', ');
+    skipped.push(
+      `${subscriptions}: an invoice of ${invoice.total.toFixed()} ${invoice.currency} is too large to issue`,
+    );
+    return false;
+  });
+}
+
+/**
  * Claims and processes a queued run to the end; false when there was nothing to claim (not yet
  * committed, or not queued). Failures mark the run FAILED with the error and are not rethrown,
  * except the ones `afterBatch` throws (tests), which are also recorded.
@@ -400,6 +417,7 @@ async function processBatch(
         // External Tax Integration: taxes from the tax service, or the invoice stays PENDING.
         if (args.options.externalTaxIntegrationRequired)
           generated = await quoteBatchTaxes(generated, input, args.catalog, args.taxProvider);
+        generated = withoutOversized(generated, input.skipped);
         const t2 = performance.now();
         const written = await writeInvoices(tx, {
           distributorId: d,

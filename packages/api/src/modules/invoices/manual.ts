@@ -10,6 +10,7 @@ import {
   Decimal,
   formatAmount,
   issueDebitInvoice,
+  MAX_DOCUMENT_TOTAL,
   type TaxDefinition,
 } from '@cascade/billing-core';
 import {
@@ -39,12 +40,6 @@ const sellerGuard = {
  * Up to 12 digits before the point, as a subscription's: Customer Charges sorts and filters the
  * quantity as an integer of ten-thousandths (`quantity_e4`, a bigint), which holds less than 10^15.
  */
-/**
- * Amounts are stored as numeric(20,4), below 10^16: an invoice's total, which no line, tax or
- * later sum of its own exceeds, stays ten times below (room for what is computed from it).
- */
-const MAX_INVOICE_TOTAL = new Decimal('1000000000000000');
-
 const quantityInput = z
   .string()
   .max(40)
@@ -239,10 +234,10 @@ export async function createDraft(
       lines: 'The lines add up to nothing',
     });
   }
-  if (figures.total.greaterThanOrEqualTo(MAX_INVOICE_TOTAL)) {
+  if (figures.total.greaterThanOrEqualTo(MAX_DOCUMENT_TOTAL)) {
     // Named on the line that weighs most; every figure of the invoice is at most its total.
     const largest = figures.lines.reduce((a, b) => (b.amount.greaterThan(a.amount) ? b : a));
-    const message = `The invoice total must stay below ${MAX_INVOICE_TOTAL.toFixed()}`;
+    const message = `The invoice total must stay below ${MAX_DOCUMENT_TOTAL.toFixed()}`;
     throw new ApiError('unprocessable', message, { [`lines.${largest.lineNo - 1}.unitPrice`]: message });
   }
   const money = (v: { toString(): string }) => formatAmount(v.toString(), account.currency);

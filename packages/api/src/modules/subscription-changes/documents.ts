@@ -13,6 +13,7 @@ import {
   formatAmount,
   issueCreditInvoice,
   issueDebitInvoice,
+  MAX_DOCUMENT_TOTAL,
   maxDate,
   minDate,
   roundAmount,
@@ -22,6 +23,7 @@ import {
 } from '@cascade/billing-core';
 import { queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
+import { ApiError } from '../../platform/errors';
 import type { Session } from '../../platform/tenancy';
 import { quoteOrPending } from '../billing-runs/external-tax';
 import { takeInvoiceNumber } from '../invoices/numbering';
@@ -387,6 +389,10 @@ export async function issueCharge(
   }
   const taxes = [...grouped.values()];
   const total = sum(withTax.map((i) => i.amount)).plus(sum(taxes.map((t) => t.amount)));
+  if (total.abs().greaterThanOrEqualTo(MAX_DOCUMENT_TOTAL)) {
+    const message = `The charge comes to ${total.toFixed()} ${account.currency}: more than an invoice may hold`;
+    throw new ApiError('unprocessable', message, { quantity: message, unitPrice: message });
+  }
   const base = { id, type: 'DEBIT' as const, accountId: account.id, creditedInvoiceId: null };
   if (pendingError !== null) {
     await writeRows(ctx, {

@@ -320,6 +320,18 @@ describe('change orders', () => {
     expect(await fingerprint(api.db.db)).toBe(before);
 
     await setOptions(api.db.db, { billTillEndOfCurrentPaytermForChangeOrder: true });
+    // Charged now: each figure valid alone, the charge more than an invoice may hold (amounts
+    // are numeric(20,4)): a 422, and nothing changes.
+    const untouched = await fingerprint(api.db.db);
+    const tooMuch = await post('/api/v1/subscriptions/sc1/change-orders', {
+      lineId: 'sc1-1',
+      date: '2026-07-22',
+      quantity: '999999999999',
+      unitPrice: '999999999999',
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(JSON.stringify(tooMuch.body)).toMatch(/more than an invoice may hold/);
+    expect(await fingerprint(api.db.db)).toBe(untouched);
     const now = (
       await post('/api/v1/subscriptions/sc1/change-orders', {
         lineId: 'sc1-1',

@@ -45,7 +45,7 @@ import { taxProviderFrom } from '../billing-runs/external-tax';
 import { idInput, today } from '../ledger/command';
 import { type AccountRow, readAccounts, readInvoices } from '../ledger/store';
 import { loadBillingOptions } from '../profile-options';
-import { quantityInput } from '../subscriptions';
+import { priceInput, quantityInput } from '../subscriptions';
 import { type DocContext, type DocItem, type DocOut, issueCharge, issueCredit } from './documents';
 import {
   type BilledItem,
@@ -68,11 +68,6 @@ const writers = { roles: MONEY_ROLES, orgKinds: ['DISTRIBUTOR', 'RESELLER'] as c
 
 const dateField = z.string().refine((v) => isValidIsoDate(v), { error: 'Must be a date as YYYY-MM-DD' });
 const params = z.object({ id: idInput });
-const decimalText = (what: string) =>
-  z
-    .string()
-    .max(40)
-    .regex(/^(0|[1-9][0-9]{0,15})(\.[0-9]{1,6})?$/, { error: `${what}: a decimal string such as "12.50"` });
 
 const disconnectionBody = z
   .strictObject({
@@ -95,7 +90,7 @@ const changeOrderBody = z
     quantity: quantityInput
       .refine((v) => new Decimal(v).greaterThan(0), { error: 'Must be more than 0' })
       .optional(),
-    unitPrice: decimalText('unitPrice').optional(),
+    unitPrice: priceInput.optional(),
     productId: idInput.optional().describe('A plan change: the new product (same term).'),
   })
   .refine((b) => b.quantity !== undefined || b.unitPrice !== undefined || b.productId !== undefined, {

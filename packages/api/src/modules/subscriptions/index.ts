@@ -105,7 +105,7 @@ export const quantityInput = z
   .regex(/^(0|[1-9]\d{0,11})(\.\d{1,4})?$/, {
     error: 'A number of licenses, 0 or more, at most 4 decimals (e.g. "10")',
   });
-const priceInput = z
+export const priceInput = z
   .string()
   .trim()
   .regex(/^(0|[1-9]\d{0,11})(\.\d{1,6})?$/, { error: 'A price, 0 or more, at most 6 decimals' });
