@@ -37,6 +37,37 @@ const own = (orgId: string, resellerId: string | null) => ({ distributorId: 'd1'
  * VAT 21 %. Reseller A has a price list (10 % off the monthly product: unit cost 9.00) and a
  * 15 % markup; reseller B has no price list and sells at SRP.
  */
+/** A subscription row of the fixture. */
+const sub = (
+  id: string,
+  org: string,
+  reseller: string | null,
+  accountId: string,
+  channel: 'RESELLER_STOREFRONT' | 'DISTRIBUTOR_STOREFRONT' | 'BSS',
+  start: string,
+) => ({ ...own(org, reseller), id, accountId, name: id, channel, orderDate: start, startDate: start });
+/** A subscription line row of the fixture. */
+const line = (
+  id: string,
+  subscriptionId: string,
+  org: string,
+  reseller: string | null,
+  productId: string,
+  quantity: string,
+  term: 'MONTH' | 'YEAR',
+  frequency: number,
+  start: string,
+) => ({
+  ...own(org, reseller),
+  id,
+  subscriptionId,
+  productId,
+  quantity,
+  term,
+  billingFrequencyMonths: frequency,
+  startDate: start,
+});
+
 async function seedBilling(db: Database) {
   await withSystem(db, async (tx) => {
     await tx.insert(products).values([
@@ -124,14 +155,6 @@ async function seedBilling(db: Database) {
         account('acc-ra-c1', 'd1-ra-c1', 'd1-ra', 'd1-ra'),
         account('acc-rb-c1', 'd1-rb-c1', 'd1-rb', 'd1-rb'),
       ]);
-    const sub = (
-      id: string,
-      org: string,
-      reseller: string | null,
-      accountId: string,
-      channel: 'RESELLER_STOREFRONT' | 'DISTRIBUTOR_STOREFRONT' | 'BSS',
-      start: string,
-    ) => ({ ...own(org, reseller), id, accountId, name: id, channel, orderDate: start, startDate: start });
     await tx
       .insert(subscriptions)
       .values([
@@ -139,26 +162,6 @@ async function seedBilling(db: Database) {
         sub('s-rb', 'd1-rb-c1', 'd1-rb', 'acc-rb-c1', 'DISTRIBUTOR_STOREFRONT', '2026-06-16'),
         sub('s-c1', 'd1-c1', null, 'acc-c1', 'BSS', '2026-07-01'),
       ]);
-    const line = (
-      id: string,
-      subscriptionId: string,
-      org: string,
-      reseller: string | null,
-      productId: string,
-      quantity: string,
-      term: 'MONTH' | 'YEAR',
-      frequency: number,
-      start: string,
-    ) => ({
-      ...own(org, reseller),
-      id,
-      subscriptionId,
-      productId,
-      quantity,
-      term,
-      billingFrequencyMonths: frequency,
-      startDate: start,
-    });
     await tx
       .insert(subscriptionLines)
       .values([
@@ -742,26 +745,13 @@ describe('billing runs: an invoice too large to store', () => {
         currency: 'EUR',
         sellPrice: '99999999999999',
       });
-      await tx.insert(subscriptions).values({
-        ...own('d1-c1', null),
-        id: 's-huge',
-        accountId: 'acc-c1',
-        name: 's-huge',
-        channel: 'BSS',
-        orderDate: '2027-06-01',
-        startDate: '2027-06-01',
-      });
+      await tx.insert(subscriptions).values(sub('s-huge', 'd1-c1', null, 'acc-c1', 'BSS', '2027-06-01'));
       // Each figure valid alone (a quantity below 10^12, a price below 10^14); their product is not.
-      await tx.insert(subscriptionLines).values({
-        ...own('d1-c1', null),
-        id: 's-huge-1',
-        subscriptionId: 's-huge',
-        productId: 'p-huge',
-        quantity: '999999999999',
-        term: 'MONTH',
-        billingFrequencyMonths: 1,
-        startDate: '2027-06-01',
-      });
+      await tx
+        .insert(subscriptionLines)
+        .values(
+          line('s-huge-1', 's-huge', 'd1-c1', null, 'p-huge', '999999999999', 'MONTH', 1, '2027-06-01'),
+        );
     });
     const before = (await allInvoices()).length;
     const started = await startRun('2027-06-05');
