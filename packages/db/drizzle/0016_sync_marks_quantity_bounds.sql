@@ -13,8 +13,9 @@ CREATE UNLOGGED TABLE "customer_charge_sync_marks" (
 ALTER TABLE "customer_charge_sync_marks" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "invoice_items" DROP CONSTRAINT "invoice_items_quantity";--> statement-breakpoint
 ALTER TABLE "subscription_lines" DROP CONSTRAINT "subscription_lines_quantity";--> statement-breakpoint
--- NOT VALID: checked for every new row; invoice items are documents, never corrected in place, so
--- an existing one out of bounds must not stop the upgrade.
+-- NOT VALID: checked for every row written from now on (inserted, or updated: a subscription line
+-- beyond the bound must be corrected before it can be changed otherwise); invoice items are
+-- documents, never corrected in place, so an existing one out of bounds must not stop the upgrade.
 ALTER TABLE "invoice_items" ADD CONSTRAINT "invoice_items_quantity" CHECK ("invoice_items"."quantity" >= 0 and "invoice_items"."quantity" < 100000000000000) NOT VALID;--> statement-breakpoint
 ALTER TABLE "subscription_lines" ADD CONSTRAINT "subscription_lines_quantity" CHECK ("subscription_lines"."quantity" >= 0 and "subscription_lines"."quantity" < 100000000000000) NOT VALID;--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "customer_charge_sync_marks" AS PERMISSIVE FOR ALL TO "cascade_app" USING ("customer_charge_sync_marks"."distributor_id" = current_setting('app.distributor_id', true) and (

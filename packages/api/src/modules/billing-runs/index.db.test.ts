@@ -732,7 +732,7 @@ describe('billing runs', () => {
 });
 
 describe('billing runs: an invoice too large to store', () => {
-  it('is left out and named among the subscriptions not billed; the rest of the run is issued', async () => {
+  it('leaves its subscription out, named among those not billed; the rest is issued, on its account too', async () => {
     await withSystem(api.db.db, async (tx) => {
       await tx.insert(products).values({
         ...D1,
@@ -745,24 +745,35 @@ describe('billing runs: an invoice too large to store', () => {
         currency: 'EUR',
         sellPrice: '99999999999999',
       });
-      await tx.insert(subscriptions).values(sub('s-huge', 'd1-c1', null, 'acc-c1', 'BSS', '2027-06-01'));
+      await tx
+        .insert(subscriptions)
+        .values([
+          sub('s-huge', 'd1-c1', null, 'acc-c1', 'BSS', '2027-06-01'),
+          sub('s-small', 'd1-c1', null, 'acc-c1', 'BSS', '2027-06-01'),
+        ]);
       // Each figure valid alone (a quantity below 10^12, a price below 10^14); their product is not.
       await tx
         .insert(subscriptionLines)
-        .values(
+        .values([
           line('s-huge-1', 's-huge', 'd1-c1', null, 'p-huge', '999999999999', 'MONTH', 1, '2027-06-01'),
-        );
+          line('s-small-1', 's-small', 'd1-c1', null, 'p-month', '2', 'MONTH', 1, '2027-06-01'),
+        ]);
     });
     const before = (await allInvoices()).length;
     const started = await startRun('2027-06-05');
     const run = await finished(started.body.id);
     expect(run.status).toBe('COMPLETED');
-    expect(run.error).toMatch(/s-huge: an invoice of \d+ EUR is too large to issue/);
+    expect(run.error).toMatch(/^1 subscription\(s\) not billed: s-huge: its charges are too large to store/);
     const after = await allInvoices();
     expect(after.length).toBeGreaterThan(before); // the others' June invoices
-    const huge = await withSystem(api.db.db, (tx) =>
-      tx.select().from(invoiceItems).where(eq(invoiceItems.subscriptionId, 's-huge')),
-    );
-    expect(huge).toEqual([]);
+    const itemsOf = (subscriptionId: string) =>
+      withSystem(api.db.db, (tx) =>
+        tx.select().from(invoiceItems).where(eq(invoiceItems.subscriptionId, subscriptionId)),
+      );
+    expect(await itemsOf('s-huge')).toEqual([]);
+    // The other subscription on the same account (on the same invoice, but for s-huge) is billed.
+    expect((await itemsOf('s-small')).map((i) => [i.periodStart, i.amount])).toEqual([
+      ['2027-06-01', '20.0000'],
+    ]);
   });
 });

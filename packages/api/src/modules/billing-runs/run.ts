@@ -13,6 +13,8 @@
 import {
   BillingCoreError,
   type BillingOptions,
+  Decimal,
+  type DecimalValue,
   type GeneratedInvoice,
   generateInvoices,
   MAX_DOCUMENT_TOTAL,
@@ -246,19 +248,87 @@ export function generateBatch(batch: BatchInput, invoiceDate: string, options: B
   return out;
 }
 
+/** Unit prices are numeric(20,6), and quantities are kept below this by their checks (migration 0016). */
+const MAX_UNIT_FIGURE = MAX_DOCUMENT_TOTAL.div(10);
+
 /**
- * Leaves out invoices too large to store (MAX_DOCUMENT_TOTAL: say, a quantity of billions at a
- * price of billions), each noted among the subscriptions not billed: one such subscription must
- * not fail its distributor's whole run. The next run computes it again, and skips it again.
+ * The subscriptions whose charges on `invoice` the database could not store (a quantity of
+ * billions at a price of billions, say): those of the lines with a figure out of range, or all of
+ * the invoice's when only its sums are. Bundles (Consolidated Priceline) store their services'
+ * unit costs and SRPs times quantities: checked for every line, whether bundled or not.
  */
-export function withoutOversized(generated: ToWrite[], skipped: string[]): ToWrite[] {
-  return generated.filter(({ invoice }) => {
-    if (invoice.total.abs().lessThan(MAX_DOCUMENT_TOTAL)) return true;
-    const subscriptions = [...new Set(invoice.lines.map((l) => l.subscriptionId))].join(', ');
-    skipped.push(
-      `${subscriptions}: an invoice of ${invoice.total.toFixed()} ${invoice.currency} is too large to issue`,
+export function unstorable(invoice: GeneratedInvoice): string[] {
+  const big = (v: DecimalValue | null | undefined, max: Decimal) =>
+    v !== null && v !== undefined && new Decimal(v).abs().greaterThanOrEqualTo(max);
+  const unit = (v: DecimalValue | null | undefined) => big(v, MAX_UNIT_FIGURE);
+  const sum = (v: DecimalValue | null | undefined) => big(v, MAX_DOCUMENT_TOTAL);
+  const culprits = new Set<string>();
+  for (const line of invoice.lines) {
+    let costs = new Decimal(0);
+    let srps = new Decimal(0);
+    for (const c of line.charges) {
+      costs = costs.plus(new Decimal(c.pricingSnapshot?.unitCost ?? 0).times(c.quantity));
+      srps = srps.plus(new Decimal(c.pricingSnapshot?.srp ?? 0).times(c.quantity));
+    }
+    const tooLarge =
+      unit(line.quantity) ||
+      unit(line.unitPrice) ||
+      sum(line.amount) ||
+      sum(line.discount) ||
+      unit(costs) ||
+      unit(srps) ||
+      line.charges.some(
+        (c) =>
+          unit(c.quantity) ||
+          unit(c.unitPrice) ||
+          sum(c.gross) ||
+          sum(c.amount) ||
+          unit(c.pricingSnapshot?.unitCost) ||
+          unit(c.pricingSnapshot?.srp),
+      );
+    if (tooLarge) culprits.add(line.subscriptionId);
+  }
+  const sums = [invoice.subtotal, invoice.taxTotal, invoice.total, ...invoice.taxes.map((t) => t.amount)];
+  if (culprits.size === 0 && sums.some(sum)) for (const l of invoice.lines) culprits.add(l.subscriptionId);
+  return [...culprits];
+}
+
+const tooLargeToStore = (subscriptionId: string) =>
+  `${subscriptionId}: its charges are too large to store (an invoice holds less than ${MAX_DOCUMENT_TOTAL.toFixed()})`;
+
+/**
+ * generateBatch, without the subscriptions whose charges could not be stored (unstorable), each
+ * noted in `skipped`: one such subscription must not fail its distributor's whole run, nor keep
+ * the others on its account from their invoice. The next run computes it again, and skips it again.
+ */
+export function generateStorable(
+  batch: BatchInput,
+  invoiceDate: string,
+  options: BillingOptions,
+  skipped: string[],
+): ToWrite[] {
+  let groups = batch.groups;
+  for (;;) {
+    const out = generateBatch({ ...batch, groups }, invoiceDate, options);
+    const culprits = new Set(out.flatMap((w) => unstorable(w.invoice)));
+    if (culprits.size === 0) return out;
+    for (const id of [...culprits].sort()) skipped.push(tooLargeToStore(id));
+    // Each pass removes at least one of the batch's subscriptions: it ends.
+    groups = new Map(
+      [...groups].map(([k, g]) => [
+        k,
+        { ...g, subscriptions: g.subscriptions.filter((x) => !culprits.has(x.id)) },
+      ]),
     );
-    return false;
+  }
+}
+
+/** After the tax service's quotes: an invoice its taxes made too large is left out whole. */
+function withoutUnstorable(generated: ToWrite[], skipped: string[]): ToWrite[] {
+  return generated.filter(({ invoice }) => {
+    const culprits = unstorable(invoice);
+    for (const id of culprits) skipped.push(tooLargeToStore(id));
+    return culprits.length === 0;
   });
 }
 
@@ -413,11 +483,13 @@ async function processBatch(
         // Issue 9: vacation days are never charged (subscription-changes/run-effects.ts).
         await applyVacations(tx, d, input);
         const t1 = performance.now();
-        let generated = generateBatch(input, args.invoiceDate, args.options);
+        let generated = generateStorable(input, args.invoiceDate, args.options, input.skipped);
         // External Tax Integration: taxes from the tax service, or the invoice stays PENDING.
         if (args.options.externalTaxIntegrationRequired)
-          generated = await quoteBatchTaxes(generated, input, args.catalog, args.taxProvider);
-        generated = withoutOversized(generated, input.skipped);
+          generated = withoutUnstorable(
+            await quoteBatchTaxes(generated, input, args.catalog, args.taxProvider),
+            input.skipped,
+          );
         const t2 = performance.now();
         const written = await writeInvoices(tx, {
           distributorId: d,

@@ -95,13 +95,15 @@ describe('the schedule: 07:00 local, once per local day, whatever the number of 
     const count = () => db().$count(customerChargeRows, eq(customerChargeRows.orgId, RA));
     const before = await count();
     // What crash recovery does to unlogged tables (the partition and the marks): empty, still there.
-    await withSystem(db(), async (tx) => {
-      const [p] = await queryRows<{ name: string }>(
-        tx,
-        sql`select customer_charge_rows_partition(${RA}) as name`,
-      );
-      await tx.execute(sql`truncate ${sql.identifier(p!.name)}, customer_charge_sync_marks`);
-    });
+    const crash = () =>
+      withSystem(db(), async (tx) => {
+        const [p] = await queryRows<{ name: string }>(
+          tx,
+          sql`select customer_charge_rows_partition(${RA}) as name`,
+        );
+        await tx.execute(sql`truncate ${sql.identifier(p!.name)}, customer_charge_sync_marks`);
+      });
+    await crash();
     expect(await count()).toBe(0);
     const [lost] = (await resellerSchedules(db(), 'd1')).filter((s) => s.resellerId === RA);
     expect(lost?.rowsLost).toBe(true);
@@ -117,6 +119,11 @@ describe('the schedule: 07:00 local, once per local day, whatever the number of 
     ]);
     expect((await resellerSchedules(db(), 'd1')).find((s) => s.resellerId === RA)?.rowsLost).toBe(false);
     expect((await both('2026-04-02T10:01:00Z')).filter((r) => r.resellerId === RA)).toEqual([]);
+    // Lost again the same day (a second crash): today's recovery runs again, once.
+    await crash();
+    const again = (await both('2026-04-02T11:00:00Z')).filter((r) => r.resellerId === RA);
+    expect(again).toEqual([{ resellerId: RA, jobRunId: last!.id, rows: before }]);
+    expect(await count()).toBe(before);
   });
 
   it('takes over a manual run its instance left RUNNING (died) once stale, not before', async () => {

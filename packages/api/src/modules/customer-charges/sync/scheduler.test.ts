@@ -84,6 +84,9 @@ describe('planFor: what a tick does for one reseller', () => {
     expect(lost({ lastRecovery: failedLongAgo })).toEqual({ kind: 'retry', run: failedLongAgo });
     expect(lost({ lastRecovery: { ...failedLongAgo, attempts: 3 } })).toBeNull();
     expect(lost({ lastRecovery: { ...recovery, scheduledLocalDate: '2026-10-31' } })).toEqual(claim);
+    // Lost again after today's recovery succeeded (a second crash): it runs again.
+    const recovered = { ...recovery, status: 'SUCCEEDED' as const };
+    expect(lost({ lastRecovery: recovered })).toEqual({ kind: 'retry', run: recovered });
     // When the daily run is due, it comes first (it reads everything too, having no mark).
     const yesterday = run({ scheduledLocalDate: '2026-10-31' });
     expect(lost({ lastDaily: yesterday, lastRun: yesterday })).toEqual({

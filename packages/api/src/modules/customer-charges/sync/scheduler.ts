@@ -80,7 +80,7 @@ export async function resellerSchedules(db: Database, distributorId?: string): P
       (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
          and j.job_name in ${[...SYNC_JOBS]} order by j.started_at desc limit 1) as last_run,
       (select ${runColumns('j')} from job_runs j where j.distributor_id = o.distributor_id and j.org_id = o.id
-         and j.job_name = ${SYNC_JOB_RECOVERY} order by j.scheduled_local_date desc limit 1) as last_recovery,
+         and j.job_name = ${SYNC_JOB_RECOVERY} order by j.started_at desc limit 1) as last_recovery,
       ${rowsLostSql(sql`o`)} as rows_lost
     from organizations o
     where o.kind = 'RESELLER' and o.reseller_tier = 'STANDARD'
@@ -131,7 +131,8 @@ export async function claimRun(
 
 /**
  * Takes a claimed run over for another attempt: a FAILED one (fewer than MAX_ATTEMPTS, failed a
- * while ago) or a RUNNING one gone stale. The update's own condition makes it one winner only.
+ * while ago), a RUNNING one gone stale, or a SUCCEEDED recovery while the rows are still lost (no
+ * mark: lost again the same day). The update's own condition makes it one winner only.
  */
 export async function reclaimRun(db: Database, run: RunRow, target: SyncTarget, now: Date): Promise<boolean> {
   const retryBefore = new Date(now.getTime() - RETRY_AFTER_MS).toISOString();
@@ -142,7 +143,10 @@ export async function reclaimRun(db: Database, run: RunRow, target: SyncTarget, 
           finished_at = null, error = null, rows = null
         where distributor_id = ${target.distributorId} and id = ${run.id}
           and ((status = 'FAILED' and attempts < ${MAX_ATTEMPTS} and finished_at < ${retryBefore}::timestamptz)
-            or (status = 'RUNNING' and started_at < ${staleBefore}::timestamptz))
+            or (status = 'RUNNING' and started_at < ${staleBefore}::timestamptz)
+            or (status = 'SUCCEEDED' and job_name = ${SYNC_JOB_RECOVERY} and not exists (
+              select 1 from customer_charge_sync_marks m
+              where m.distributor_id = job_runs.distributor_id and m.org_id = job_runs.org_id)))
         returning id`,
   );
   return rows.length > 0;
@@ -166,7 +170,9 @@ export function planFor(
     const recovery = s.lastRecovery;
     if (recovery?.scheduledLocalDate !== today)
       return { kind: 'claim', jobName: SYNC_JOB_RECOVERY, localDate: today };
-    if (mayTakeOver(recovery, now)) return { kind: 'retry', run: recovery };
+    // Lost again after today's recovery (another crash): that recovery is run again.
+    if (recovery.status === 'SUCCEEDED' || mayTakeOver(recovery, now))
+      return { kind: 'retry', run: recovery };
   }
   const last = s.lastDaily;
   if (last && last.scheduledLocalDate === today && mayTakeOver(last, now))
