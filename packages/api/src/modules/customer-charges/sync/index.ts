@@ -501,10 +501,15 @@ async function insertSelected(
  * on the organization `o` (a reseller); it reads job_runs and the marks only, never the partitions.
  */
 export function rowsLostSql(o: SQL): SQL {
-  return sql`(not exists (select 1 from customer_charge_sync_marks m
-      where m.distributor_id = ${o}.distributor_id and m.org_id = ${o}.id)
+  return sql`(${noSyncMarkSql(sql`${o}.distributor_id`, sql`${o}.id`)}
     and exists (select 1 from job_runs j where j.distributor_id = ${o}.distributor_id and j.org_id = ${o}.id
       and j.job_name in ${[...SYNC_JOBS]} and j.status = 'SUCCEEDED'))`;
+}
+
+/** No mark of the reseller's sync: never synced, or lost in a crash (see rowsLostSql). */
+export function noSyncMarkSql(distributorId: SQL, resellerId: SQL): SQL {
+  return sql`not exists (select 1 from customer_charge_sync_marks m
+    where m.distributor_id = ${distributorId} and m.org_id = ${resellerId})`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type Database, jobRuns, queryRows } from '@cascade/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../../../platform/logging';
 import {
+  noSyncMarkSql,
   rowsLostSql,
   runSync,
   SYNC_JOB,
@@ -144,9 +145,8 @@ export async function reclaimRun(db: Database, run: RunRow, target: SyncTarget, 
         where distributor_id = ${target.distributorId} and id = ${run.id}
           and ((status = 'FAILED' and attempts < ${MAX_ATTEMPTS} and finished_at < ${retryBefore}::timestamptz)
             or (status = 'RUNNING' and started_at < ${staleBefore}::timestamptz)
-            or (status = 'SUCCEEDED' and job_name = ${SYNC_JOB_RECOVERY} and not exists (
-              select 1 from customer_charge_sync_marks m
-              where m.distributor_id = job_runs.distributor_id and m.org_id = job_runs.org_id)))
+            or (status = 'SUCCEEDED' and job_name = ${SYNC_JOB_RECOVERY}
+              and ${noSyncMarkSql(sql`job_runs.distributor_id`, sql`job_runs.org_id`)}))
         returning id`,
   );
   return rows.length > 0;
