@@ -33,6 +33,8 @@ export const UNIT_PRICE_DECIMALS = 6;
 export const MAX_DOCUMENT_TOTAL: Decimal = new Decimal('1000000000000000');
 /** numeric(20,6): at most 14 integer digits in any amount we accept. */
 const MAX_INTEGER_DIGITS = 14;
+/** The first value numeric(20,6) (unit prices) cannot hold: 10^14; quantities are kept below it too. */
+export const MAX_UNIT_FIGURE: Decimal = new Decimal(10).pow(MAX_INTEGER_DIGITS);
 
 /** ISO 4217 minor units. Every 0-, 3- and 4-decimal currency, and the 2-decimal ones in use. */
 const MINOR_UNITS: Readonly<Record<string, number>> = (() => {

@@ -18,6 +18,7 @@ import {
   type GeneratedInvoice,
   generateInvoices,
   MAX_DOCUMENT_TOTAL,
+  MAX_UNIT_FIGURE,
   type TaxProvider,
 } from '@cascade/billing-core';
 import {
@@ -247,9 +248,6 @@ export function generateBatch(batch: BatchInput, invoiceDate: string, options: B
   }
   return out;
 }
-
-/** Unit prices are numeric(20,6), and quantities are kept below this by their checks (migration 0016). */
-const MAX_UNIT_FIGURE = MAX_DOCUMENT_TOTAL.div(10);
 
 /**
  * The subscriptions whose charges on `invoice` the database could not store (a quantity of
