@@ -79,3 +79,44 @@ export function executeTogether(tx: Transaction, parts: readonly (SQL | Statemen
   const { session } = tx as unknown as { session: PgSession };
   return session.prepareQuery({ sql: text, params }, undefined, 'hot', false).execute();
 }
+
+/**
+ * Joins parts of one template that differ only in their `rows` (a JSON array, as the
+ * `jsonb_to_recordset($rows)` inserts take): one part with all the rows, in order. The writes of
+ * several requests sharing a transaction then cost one insert per table, not one per request. Other
+ * parts, and parts whose other values differ, stay as they are, in their order.
+ */
+export function mergeParts<P extends SQL | StatementPart>(parts: readonly P[]): (P | StatementPart)[] {
+  const out: (P | StatementPart)[] = [];
+  const byKey = new Map<string, { index: number; rows: string[] }>();
+  for (const p of parts) {
+    const rows = 'template' in p ? p.values.rows : undefined;
+    if (!('template' in p) || typeof rows !== 'string' || !rows.startsWith('[')) {
+      out.push(p);
+      continue;
+    }
+    const others = Object.entries(p.values).filter(([name]) => name !== 'rows');
+    let id = templateIds.get(p.template);
+    if (id === undefined) {
+      id = nextTemplateId++;
+      templateIds.set(p.template, id);
+    }
+    const key = `${id}\u0000${JSON.stringify(others)}`;
+    const group = byKey.get(key);
+    if (group) {
+      group.rows.push(rows);
+      continue;
+    }
+    byKey.set(key, { index: out.length, rows: [rows] });
+    out.push(p);
+  }
+  for (const { index, rows } of byKey.values()) {
+    if (rows.length === 1) continue;
+    const first = out[index] as StatementPart;
+    const inner = rows.map((r) => r.slice(1, -1).trim()).filter((r) => r.length > 0);
+    out[index] = part(first.template, { ...first.values, rows: `[${inner.join(',')}]` });
+  }
+  return out;
+}
+const templateIds = new WeakMap<PartTemplate, number>();
+let nextTemplateId = 0;

@@ -15,7 +15,7 @@ import {
   type Rejection,
   settleAccount,
 } from '@cascade/billing-core';
-import { billingProfileOptions, type Transaction } from '@cascade/db';
+import { billingProfileOptions, type StatementPart, type Transaction } from '@cascade/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditInsert } from '../../platform/audit';
@@ -24,12 +24,15 @@ import { deferredWrites, writeTogether } from '../../platform/idempotency';
 import type { Session } from '../../platform/tenancy';
 import {
   type AccountRow,
+  accountNotFound,
   assertMayMoveMoney,
   type CashDeskRow,
   type InvoiceRow,
   loadState,
   lockAccounts,
   lockAccountsWithCashDesk,
+  lockFoundAccounts,
+  readCashDesks,
   readInvoices,
   resultWrites,
   type SourceKind,
@@ -155,17 +158,94 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
     spec.accountField ?? 'accountId',
     spec.cashDeskId,
   );
-  // Settlement's first page travels with the lock, in one round trip: the connection sends it
-  // after the lock statement, so the server runs it, with its own snapshot, once the lock is held.
+  const firstPages = sendFirstPages(tx, spec);
+  const { accounts: locked, cashDesk } = await locking;
+  const { outcome, writes } = await decideLocked(tx, spec, locked, cashDesk, firstPages);
+  const hook = ledgerTestHooks.afterFirstWrite;
+  const deferred = spec.deferWrites ? deferredWrites(tx) : undefined;
+  if (deferred) {
+    deferred.parts.push(...writes);
+    if (hook) deferred.after.push(hook);
+  } else {
+    await writeTogether(tx, writes);
+    if (hook) await hook();
+  }
+  return outcome;
+}
+
+/**
+ * Commands on disjoint accounts decided together in one transaction (payments sharing one, see
+ * `Batchable`): one statement locks every account (in id order, as `lockAccounts`), one reads the
+ * cash desks they name, each command's first settlement page rides behind them, then each is
+ * decided as `runCommand` decides it. Answers per command, in order: its outcome and writes
+ * (unwritten), or its refusal. A database error fails the transaction, and with it the batch.
+ */
+export async function decideCommands(
+  tx: Transaction,
+  specs: readonly CommandSpec[],
+): Promise<
+  ({ ok: true; outcome: LedgerOutcome; writes: StatementPart[] } | { ok: false; error: unknown })[]
+> {
+  const tenant = specs[0]!.session.tenant;
+  for (const spec of specs) {
+    if (spec.beforeWrite) throw new Error('decideCommands: a command with beforeWrite runs alone');
+    if (spec.session.tenant !== tenant) throw new Error('decideCommands: one tenant per batch');
+  }
+  const locking = lockFoundAccounts(
+    tx,
+    tenant,
+    specs.flatMap((s) => s.accountIds),
+  );
+  const desks = readCashDesks(
+    tx,
+    tenant,
+    specs.flatMap((s) => (s.cashDeskId === undefined ? [] : [s.cashDeskId])),
+  );
+  const firstPages = specs.map((spec) => sendFirstPages(tx, spec));
+  const [found, cashDesks] = await Promise.all([locking, desks]);
+  return Promise.all(
+    specs.map(async (spec, i) => {
+      try {
+        const locked = new Map<string, AccountRow>();
+        for (const id of [...new Set(spec.accountIds)].sort()) {
+          const account = found.get(id);
+          if (!account) throw accountNotFound(id, spec.accountField ?? 'accountId');
+          locked.set(id, account);
+        }
+        const cashDesk = spec.cashDeskId === undefined ? undefined : cashDesks.get(spec.cashDeskId);
+        return { ok: true as const, ...(await decideLocked(tx, spec, locked, cashDesk, firstPages[i]!)) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+}
+
+/**
+ * Settlement's first page travels with the lock, in one round trip: the connection sends it after
+ * the lock statement, so the server runs it, with its own snapshot, once the lock is held.
+ */
+function sendFirstPages(tx: Transaction, spec: CommandSpec): Map<string, Promise<InvoiceRow[]>> {
   const firstPages = new Map<string, Promise<InvoiceRow[]>>();
   if (spec.settle) {
     for (const id of new Set(spec.settle.accountIds ?? spec.accountIds)) {
-      const page = settlePage(tx, tenant.distributorId, id);
+      const page = settlePage(tx, spec.session.tenant.distributorId, id);
       page.catch(() => {}); // unused when the lock fails (the transaction reports that error)
       firstPages.set(id, page);
     }
   }
-  const { accounts: locked, cashDesk } = await locking;
+  return firstPages;
+}
+
+/** A command once its accounts are locked: checks, state, rule, and what to write. */
+async function decideLocked(
+  tx: Transaction,
+  spec: CommandSpec,
+  locked: ReadonlyMap<string, AccountRow>,
+  cashDesk: CashDeskRow | undefined,
+  firstPages: ReadonlyMap<string, Promise<InvoiceRow[]>>,
+): Promise<{ outcome: LedgerOutcome; writes: StatementPart[] }> {
+  const tenant = spec.session.tenant;
   const main = locked.get(spec.accountIds[0]!)!;
   for (const a of locked.values()) assertMayMoveMoney(tenant, a);
   await spec.check?.(locked, cashDesk);
@@ -210,16 +290,7 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
       owner: { distributorId: main.distributorId, resellerId: main.resellerId, orgId: main.orgId },
     }),
   ];
-  const hook = ledgerTestHooks.afterFirstWrite;
-  const deferred = spec.deferWrites ? deferredWrites(tx) : undefined;
-  if (deferred) {
-    deferred.parts.push(...writes);
-    if (hook) deferred.after.push(hook);
-  } else {
-    await writeTogether(tx, writes);
-    if (hook) await hook();
-  }
-  return outcome;
+  return { outcome, writes };
 }
 
 /**

@@ -10,12 +10,16 @@ import { z } from 'zod';
 import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
+import type { Session } from '../../platform/tenancy';
 import {
   amountInput,
+  type CommandSpec,
   currencyInput,
   dateInput,
+  decideCommands,
   idInput,
   ledgerOutcomeSchema,
+  ledgerTestHooks,
   runCommand,
   today,
   withIncoming,
@@ -140,6 +144,47 @@ const accountOut = (a: AccountRow) => ({
   balance: formatAmount(a.balance, a.currency),
 });
 
+/** A payment as a ledger command: its settlement, its cash desk's check and the rule. */
+function paymentCommand({
+  session,
+  params,
+  body,
+  requestId,
+}: {
+  session: Session;
+  params: z.output<typeof accountParam>;
+  body: z.output<typeof paymentBody>;
+  requestId: string;
+}): CommandSpec {
+  return {
+    session,
+    requestId,
+    accountIds: [params.accountId],
+    invoices: body.linkTo ? { ids: [body.linkTo.invoiceId], field: 'linkTo.invoiceId' } : undefined,
+    settle: withIncoming(params.accountId, body.amount),
+    cashDeskId: body.cashDeskId,
+    check: (locked, desk) => assertCashDeskOfSeller(desk, locked.get(params.accountId)!, body.cashDeskId),
+    rule: (state, context) =>
+      recordPayment(
+        state,
+        {
+          id: newId(),
+          accountId: params.accountId,
+          date: body.date ?? today(),
+          amount: body.amount,
+          currency: body.currency,
+          cashDeskId: body.cashDeskId,
+          method: body.method,
+          reference: body.reference ?? null,
+          linkTo: body.linkTo ?? null,
+        },
+        context,
+      ),
+    audit: { action: 'payment.create', entityType: 'payment' },
+    deferWrites: true,
+  };
+}
+
 export const ledgerRoutes = [
   defineRoute({
     method: 'POST',
@@ -154,41 +199,15 @@ export const ledgerRoutes = [
     status: 201,
     request: { params: accountParam, body: paymentBody },
     response: ledgerOutcomeSchema,
-    async handler({ session, params, body, withTenant, requestId }) {
-      return withTenant(async (tx) => {
-        const invoices = body.linkTo
-          ? { ids: [body.linkTo.invoiceId], field: 'linkTo.invoiceId' }
-          : undefined;
-        return runCommand(tx, {
-          session,
-          requestId,
-          accountIds: [params.accountId],
-          invoices,
-          settle: withIncoming(params.accountId, body.amount),
-          cashDeskId: body.cashDeskId,
-          check: (locked, desk) =>
-            assertCashDeskOfSeller(desk, locked.get(params.accountId)!, body.cashDeskId),
-          rule: (state, context) =>
-            recordPayment(
-              state,
-              {
-                id: newId(),
-                accountId: params.accountId,
-                date: body.date ?? today(),
-                amount: body.amount,
-                currency: body.currency,
-                cashDeskId: body.cashDeskId,
-                method: body.method,
-                reference: body.reference ?? null,
-                linkTo: body.linkTo ?? null,
-              },
-              context,
-            ),
-          audit: { action: 'payment.create', entityType: 'payment' },
-          deferWrites: true,
-        });
-      });
+    batch: {
+      exclusive: ({ params }) => params.accountId,
+      async decide(tx, requests) {
+        const decided = await decideCommands(tx, requests.map(paymentCommand));
+        const after = ledgerTestHooks.afterFirstWrite;
+        return decided.map((d) => (d.ok ? { ok: true, out: d.outcome, writes: d.writes, after } : d));
+      },
     },
+    handler: (request) => request.withTenant((tx) => runCommand(tx, paymentCommand(request))),
   }),
   defineRoute({
     method: 'POST',

@@ -149,11 +149,56 @@ async function fetchAccounts<Row extends AccountRow = AccountRow>(
   const rows = rowsOf<Row>(await statement(tx, values));
   const map = new Map(rows.map((r) => [r.id, r]));
   for (const id of unique) {
-    if (!map.has(id))
-      throw new ApiError('not_found', `Account ${id} not found`, { [field]: 'No such account' });
+    if (!map.has(id)) throw accountNotFound(id, field);
   }
   return map;
 }
+
+export function accountNotFound(id: string, field: string): ApiError {
+  return new ApiError('not_found', `Account ${id} not found`, { [field]: 'No such account' });
+}
+
+/**
+ * Locks the accounts the tenant can see among `ids` (in id order, as `lockAccounts`) and answers
+ * them; those it cannot see are left out, for the caller to refuse (commands decided together
+ * refuse each their own).
+ */
+export async function lockFoundAccounts(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+): Promise<Map<string, AccountRow>> {
+  const unique = [...new Set(ids)].sort();
+  const values: Record<string, unknown> = { distributorId: tenant.distributorId, orgId: tenant.orgId };
+  unique.forEach((id, i) => {
+    values[`id${i}`] = id;
+  });
+  const rows = rowsOf<AccountRow>(
+    await accountsStatement(tenant.orgKind, unique.length, true, false)(tx, values),
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Cash desks by id that the tenant can see (RLS), as commands check them; others left out. */
+export async function readCashDesks(
+  tx: Transaction,
+  tenant: Tenant,
+  ids: readonly string[],
+): Promise<Map<string, CashDeskRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = rowsOf<CashDeskRow & { id: string }>(
+    await cashDesksStatement(tx, {
+      distributorId: tenant.distributorId,
+      ids: JSON.stringify([...new Set(ids)]),
+    }),
+  );
+  return new Map(rows.map((r) => [r.id, { orgId: r.orgId, active: r.active }]));
+}
+const cashDesksStatement = compileStatement(
+  sql`select id, org_id as "orgId", active from cash_desks
+    where distributor_id = ${sql.placeholder('distributorId')}
+      and id in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb))`,
+);
 
 /**
  * The accounts statement compiled once per (tenant kind, number of ids, lock, with a cash desk),

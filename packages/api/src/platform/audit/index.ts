@@ -32,20 +32,30 @@ export async function writeAudit(tx: Transaction, entry: AuditEntry): Promise<vo
  */
 export function auditInsert(_tx: Transaction, entry: AuditEntry & { owner: OwnerColumns }): StatementPart {
   const v = auditValues(entry, entry.owner);
-  return part(AUDIT_INSERT, {
-    ...v,
-    old: v.old === null ? null : JSON.stringify(v.old),
-    new: v.new === null ? null : JSON.stringify(v.new),
-  });
+  // A row list, so that requests sharing a transaction write their records in one insert
+  // (`mergeParts`).
+  const row = {
+    distributor_id: v.distributorId,
+    reseller_id: v.resellerId,
+    org_id: v.orgId,
+    actor_user_id: v.actorUserId,
+    action: v.action,
+    entity_type: v.entityType,
+    entity_id: v.entityId,
+    old: v.old,
+    new: v.new,
+    request_id: v.requestId,
+  };
+  return part(AUDIT_INSERT, { rows: JSON.stringify([row]) });
 }
 
 const AUDIT_INSERT = compilePart(
   sql`insert into audit_log (distributor_id, reseller_id, org_id, actor_user_id, action, entity_type, entity_id,
       old, new, request_id)
-    values (${sql.placeholder('distributorId')}, ${sql.placeholder('resellerId')}, ${sql.placeholder('orgId')},
-      ${sql.placeholder('actorUserId')}, ${sql.placeholder('action')}, ${sql.placeholder('entityType')},
-      ${sql.placeholder('entityId')}, ${sql.placeholder('old')}::jsonb, ${sql.placeholder('new')}::jsonb,
-      ${sql.placeholder('requestId')})`,
+    select distributor_id, reseller_id, org_id, actor_user_id, action, entity_type, entity_id, old, new, request_id
+    from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text,
+      org_id text, actor_user_id text, action text, entity_type text, entity_id text, old jsonb, new jsonb,
+      request_id text)`,
 );
 
 function auditValues(entry: AuditEntry, owner: OwnerColumns) {

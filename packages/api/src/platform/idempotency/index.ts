@@ -2,6 +2,7 @@ import {
   compilePart,
   compileStatement,
   type Database,
+  mergeParts,
   part,
   pipelinedTransaction,
   type StatementPart,
@@ -9,10 +10,10 @@ import {
   type Tenant,
   type Transaction,
 } from '@cascade/db';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { type OwnerColumns, ownColumns } from '../tenancy';
-import { deferredWrites, flushDeferredWrites, openDeferredWrites } from './deferred';
+import { deferredWrites, flushDeferredWrites, openDeferredWrites, writeTogether } from './deferred';
 
 export { type DeferredWrites, deferredWrites, writeTogether } from './deferred';
 
@@ -80,20 +81,57 @@ const readKey = compileStatement(
       and key = ${sql.placeholder('key')}
     limit 1`,
 );
-/** The key's row, completed with the response: a statement part compiled once. */
+// A batch's two (see `createBatches`): the tenant and every key's lock in one statement, answering
+// the keys it could not lock; then the rows of the keys already used.
+const setTenantAndLockKeys = compileStatement(
+  sql`select ${TENANT_SETTINGS}, (select coalesce(jsonb_agg(k), '[]'::jsonb)
+      from jsonb_array_elements_text(${sql.placeholder('keys')}::jsonb) as k
+      where not pg_try_advisory_xact_lock(hashtext(${sql.placeholder('distributorId')}::text || ':' || ${sql.placeholder('orgId')}::text), hashtext(k))) as busy`,
+);
+// Per key, a lookup by the key's index (LATERAL … LIMIT 1): joined, the planner would hash the
+// whole table against the list it cannot estimate.
+const readKeys = compileStatement(
+  sql`select k.key, i.*
+    from jsonb_to_recordset(${sql.placeholder('keys')}::jsonb) as k(key text, request text)
+    cross join lateral (
+      select request_hash = ${requestHashSql(sql.raw('k.request'))} as "sameRequest",
+        request_method as "requestMethod", request_path as "requestPath",
+        status, response_status as "responseStatus", response_body as "responseBody"
+      from idempotency_keys
+      where distributor_id = ${sql.placeholder('distributorId')} and org_id = ${sql.placeholder('orgId')}
+        and key = k.key
+      limit 1) as i`,
+);
+
+/**
+ * The key's row, completed with the response: a statement part compiled once, as a row list so
+ * that the keys of requests sharing a transaction go in one insert (`mergeParts`).
+ */
 function insertKey(
   row: OwnerColumns & { key: string; method: string; path: string; request: string },
   result: { status: number; body: unknown },
 ): StatementPart {
-  return part(INSERT_KEY, { ...row, status: result.status, body: JSON.stringify(result.body ?? null) });
+  const keyRow = {
+    distributor_id: row.distributorId,
+    reseller_id: row.resellerId,
+    org_id: row.orgId,
+    key: row.key,
+    request_method: row.method,
+    request_path: row.path,
+    request: row.request,
+    response_status: result.status,
+    response_body: result.body ?? null,
+  };
+  return part(INSERT_KEY, { rows: JSON.stringify([keyRow]) });
 }
 const INSERT_KEY = compilePart(
   sql`insert into idempotency_keys (distributor_id, reseller_id, org_id, key, request_method, request_path,
       request_hash, status, response_status, response_body, completed_at)
-    values (${sql.placeholder('distributorId')}, ${sql.placeholder('resellerId')}, ${sql.placeholder('orgId')},
-      ${sql.placeholder('key')}, ${sql.placeholder('method')}, ${sql.placeholder('path')},
-      ${requestHashSql(sql.placeholder('request'))}, 'COMPLETED', ${sql.placeholder('status')},
-      ${sql.placeholder('body')}::jsonb, now())`,
+    select distributor_id, reseller_id, org_id, key, request_method, request_path,
+      ${requestHashSql(sql.raw('request'))}, 'COMPLETED', response_status, response_body, now()
+    from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(distributor_id text, reseller_id text,
+      org_id text, key text, request_method text, request_path text, request text, response_status integer,
+      response_body jsonb)`,
 );
 
 interface StoredKey {
@@ -113,6 +151,36 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
+/** What one request of a batch comes to: its answer and what to write, or its error. */
+export type BatchOutcome =
+  | {
+      ok: true;
+      response: { status: number; body: unknown };
+      /** Its writes (statement parts), sent with the keys' rows in one statement before commit. */
+      writes: (SQL | StatementPart)[];
+      /** Runs once the writes are written, before commit (a test hook). */
+      after?: () => Promise<void>;
+    }
+  | { ok: false; error: unknown };
+
+/**
+ * A request that may share its transaction with others of its tenant and group: one statement
+ * then locks and reads every request's key, and one writes them all (`mergeParts`).
+ */
+export interface Batchable<I = unknown> {
+  /** Requests of one group (the same `runBatch`) and one tenant may share a transaction. */
+  group: string;
+  /** Requests with the same value never share one (the account a payment moves). */
+  exclusive: string;
+  input: I;
+  /**
+   * Reads and decides for every input, in order, with its own outcome each (a refusal is an
+   * outcome, not a throw); writes nothing itself. A throw fails the batch: each request then runs
+   * again alone, through `run`.
+   */
+  runBatch: (tx: Transaction, inputs: I[]) => Promise<BatchOutcome[]>;
+}
+
 export interface IdempotentRequest {
   db: Database;
   tenant: Tenant;
@@ -127,6 +195,8 @@ export interface IdempotentRequest {
    * start before the key is checked, its reads sent with the key's.
    */
   writesOnlyDeferred?: boolean;
+  /** Set: the request may share a transaction (it still runs alone, through `run`, when one fails). */
+  batch?: Batchable;
 }
 
 /**
@@ -140,81 +210,88 @@ export interface IdempotentRequest {
  */
 export function createIdempotency() {
   const inFlight = new Set<string>();
+  const batches = createBatches(runAlone);
 
   return async function runIdempotent(req: IdempotentRequest): Promise<StoredResponse> {
     const slot = `${req.tenant.distributorId}\u0000${req.tenant.orgId}\u0000${req.key}`;
     if (inFlight.has(slot)) throw inProgress();
     inFlight.add(slot);
     try {
-      const request = requestText(req.method, req.path, req.body);
-      // BEGIN, the tenant, the key's lock and its read leave in one write (with the handler's
-      // first reads when it only defers its writes); the final statement (the deferred writes
-      // with the key's row) leaves with COMMIT.
-      return await pipelinedTransaction(req.db, async (tx, pipelined) => {
-        // Two statements: the key is read by the statement after the lock's, whose snapshot is
-        // taken once the lock is held.
-        const values = {
-          distributorId: req.tenant.distributorId,
-          orgId: req.tenant.orgId,
-          orgKind: req.tenant.orgKind,
-          key: req.key,
-          request,
-        };
-        const keyCheck = Promise.all([setTenantAndLockKey(tx, values), readKey(tx, values)]);
-        openDeferredWrites(tx);
-        // A handler that writes nothing before its deferred writes may start now: its reads ride
-        // behind the key's. Whatever the key says, nothing it did is committed unless it is new.
-        const early = pipelined && req.writesOnlyDeferred ? req.run(tx) : undefined;
-        early?.catch(() => {}); // unused when the key is in progress or already used
-        const [lock, found] = await keyCheck;
-        const existing = rowsOf<StoredKey>(found)[0];
-        // Started early, the handler may be waiting for an account the first request holds:
-        // answer now and roll back behind it.
-        if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress(early !== undefined);
-        if (existing) {
-          if (
-            !existing.sameRequest ||
-            existing.requestMethod !== req.method ||
-            existing.requestPath !== req.path
-          ) {
-            throw new ApiError(
-              'idempotency_key_reused',
-              `This ${IDEMPOTENCY_HEADER} was already used for a different request; use a new key for a new request`,
-              { [IDEMPOTENCY_HEADER]: 'Already used for a different request' },
-            );
-          }
-          if (existing.status !== 'COMPLETED' || existing.responseStatus === null)
-            throw inProgress(early !== undefined);
-          // Rolled back (a handler started early has run), then answered: see the catch below.
-          throw new Replay({ status: existing.responseStatus, body: existing.responseBody, replayed: true });
-        }
-        const result = await (early ?? req.run(tx));
-        // The key's row goes with the writes the request deferred: one statement.
-        const keyRow = insertKey(
-          {
-            ...(await ownColumns(tx, req.tenant)),
-            key: req.key,
-            method: req.method,
-            path: req.path,
-            request,
-          },
-          result,
-        );
-        const value = { ...result, replayed: false };
-        // A test hook that must run before COMMIT (the crash test) needs the writes awaited here.
-        if (deferredWrites(tx)?.after.length) {
-          await flushDeferredWrites(tx, [keyRow]);
-          return { value };
-        }
-        return { value, last: flushDeferredWrites(tx, [keyRow]) };
-      });
-    } catch (err) {
-      if (err instanceof Replay) return err.stored;
-      throw err;
+      return await (req.batch ? batches.submit(req, req.batch) : runAlone(req));
     } finally {
       inFlight.delete(slot);
     }
   };
+}
+
+/** One request in its own transaction. */
+async function runAlone(req: IdempotentRequest): Promise<StoredResponse> {
+  try {
+    const request = requestText(req.method, req.path, req.body);
+    // BEGIN, the tenant, the key's lock and its read leave in one write (with the handler's
+    // first reads when it only defers its writes); the final statement (the deferred writes
+    // with the key's row) leaves with COMMIT.
+    return await pipelinedTransaction(req.db, async (tx, pipelined) => {
+      // Two statements: the key is read by the statement after the lock's, whose snapshot is
+      // taken once the lock is held.
+      const values = {
+        distributorId: req.tenant.distributorId,
+        orgId: req.tenant.orgId,
+        orgKind: req.tenant.orgKind,
+        key: req.key,
+        request,
+      };
+      const keyCheck = Promise.all([setTenantAndLockKey(tx, values), readKey(tx, values)]);
+      openDeferredWrites(tx);
+      // A handler that writes nothing before its deferred writes may start now: its reads ride
+      // behind the key's. Whatever the key says, nothing it did is committed unless it is new.
+      const early = pipelined && req.writesOnlyDeferred ? req.run(tx) : undefined;
+      early?.catch(() => {}); // unused when the key is in progress or already used
+      const [lock, found] = await keyCheck;
+      const existing = rowsOf<StoredKey>(found)[0];
+      // Started early, the handler may be waiting for an account the first request holds:
+      // answer now and roll back behind it.
+      if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress(early !== undefined);
+      // Rolled back (a handler started early has run), then answered: see the catch below.
+      if (existing) throw storedAnswer(req, existing, early !== undefined);
+      const result = await (early ?? req.run(tx));
+      // The key's row goes with the writes the request deferred: one statement.
+      const keyRow = insertKey(
+        {
+          ...(await ownColumns(tx, req.tenant)),
+          key: req.key,
+          method: req.method,
+          path: req.path,
+          request,
+        },
+        result,
+      );
+      const value = { ...result, replayed: false };
+      // A test hook that must run before COMMIT (the crash test) needs the writes awaited here.
+      if (deferredWrites(tx)?.after.length) {
+        await flushDeferredWrites(tx, [keyRow]);
+        return { value };
+      }
+      return { value, last: flushDeferredWrites(tx, [keyRow]) };
+    });
+  } catch (err) {
+    if (err instanceof Replay) return err.stored;
+    throw err;
+  }
+}
+
+/** What a key already used answers: its stored response (`Replay`), or an error. */
+function storedAnswer(req: IdempotentRequest, existing: StoredKey, rollbackInBackground = false): Error {
+  if (!existing.sameRequest || existing.requestMethod !== req.method || existing.requestPath !== req.path) {
+    return new ApiError(
+      'idempotency_key_reused',
+      `This ${IDEMPOTENCY_HEADER} was already used for a different request; use a new key for a new request`,
+      { [IDEMPOTENCY_HEADER]: 'Already used for a different request' },
+    );
+  }
+  if (existing.status !== 'COMPLETED' || existing.responseStatus === null)
+    return inProgress(rollbackInBackground);
+  return new Replay({ status: existing.responseStatus, body: existing.responseBody, replayed: true });
 }
 
 function inProgress(rollbackInBackground = false): ApiError {
@@ -236,4 +313,173 @@ class Replay extends Error {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Most requests in one shared transaction, and most such transactions at once per group. */
+const BATCH_SIZE = 8;
+const BATCHES_AT_ONCE = 4;
+
+interface BatchJob {
+  req: IdempotentRequest;
+  batch: Batchable;
+  resolve: (answer: StoredResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+interface BatchQueue {
+  waiting: BatchJob[];
+  running: number;
+  /** The `exclusive` values of the jobs in running batches. */
+  busy: Set<string>;
+  scheduled: boolean;
+}
+
+/**
+ * Group commit for batchable requests: those that arrive while their group's transactions are
+ * busy wait, and the next transaction takes up to `BATCH_SIZE` of them at once (never two with the
+ * same `exclusive`). It locks and reads their keys in two statements, lets the group decide for
+ * all (its statements ride in the same round trip), and writes every new request's rows and key in
+ * one statement, so a statement's and a commit's cost is shared. A request whose key is in use or
+ * already used gets the answer it would get alone. When the transaction fails, nothing of it is
+ * committed (or, were COMMIT's answer lost, the keys say what was): each request runs again alone.
+ */
+function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredResponse>) {
+  const queues = new Map<string, BatchQueue>();
+
+  function schedule(name: string, queue: BatchQueue): void {
+    if (queue.scheduled || queue.running >= BATCHES_AT_ONCE || queue.waiting.length === 0) return;
+    queue.scheduled = true;
+    // After the I/O callbacks of this turn: requests that arrived together go together.
+    setImmediate(() => {
+      queue.scheduled = false;
+      while (queue.running < BATCHES_AT_ONCE) {
+        const jobs = take(queue);
+        if (jobs.length === 0) break;
+        queue.running += 1;
+        for (const j of jobs) queue.busy.add(j.batch.exclusive);
+        void runBatch(jobs).finally(() => {
+          queue.running -= 1;
+          for (const j of jobs) queue.busy.delete(j.batch.exclusive);
+          if (queue.running === 0 && queue.waiting.length === 0) queues.delete(name);
+          else schedule(name, queue);
+        });
+      }
+    });
+  }
+
+  function take(queue: BatchQueue): BatchJob[] {
+    const taken: BatchJob[] = [];
+    const exclusive = new Set<string>();
+    const rest: BatchJob[] = [];
+    for (const job of queue.waiting) {
+      const x = job.batch.exclusive;
+      if (taken.length < BATCH_SIZE && !exclusive.has(x) && !queue.busy.has(x)) {
+        exclusive.add(x);
+        taken.push(job);
+      } else rest.push(job);
+    }
+    // Only requests on busy accounts wait: the first goes now, to wait for its account in the
+    // database (where the lock passes at once to the next) rather than here.
+    if (taken.length === 0 && rest.length > 0) taken.push(rest.shift()!);
+    queue.waiting = rest;
+    return taken;
+  }
+
+  async function runBatch(jobs: BatchJob[]): Promise<void> {
+    const first = jobs[0]!;
+    const tenant = first.req.tenant;
+    let answers: (StoredResponse | Error)[];
+    try {
+      answers = await pipelinedTransaction(first.req.db, async (tx, pipelined) => {
+        const requests = jobs.map((j) => requestText(j.req.method, j.req.path, j.req.body));
+        const keys = jobs.map((j) => j.req.key);
+        const values = {
+          distributorId: tenant.distributorId,
+          orgId: tenant.orgId,
+          orgKind: tenant.orgKind,
+          keys: JSON.stringify(keys),
+        };
+        const keyCheck = Promise.all([
+          setTenantAndLockKeys(tx, values),
+          readKeys(tx, {
+            ...values,
+            keys: JSON.stringify(keys.map((key, i) => ({ key, request: requests[i] }))),
+          }),
+        ]);
+        const decide = () =>
+          first.batch.runBatch(
+            tx,
+            jobs.map((j) => j.batch.input),
+          );
+        // The group's reads ride behind the keys' (PGlite runs one statement at a time anyway).
+        const early = pipelined ? decide() : undefined;
+        early?.catch(() => {}); // the batch fails with the keys' error, if any
+        const [lock, found] = await keyCheck;
+        const busy = new Set(rowsOf<{ busy: string[] }>(lock)[0]?.busy ?? []);
+        const stored = new Map(rowsOf<StoredKey & { key: string }>(found).map((r) => [r.key, r]));
+        const outcomes = await (early ?? decide());
+        const owner = await ownColumns(tx, tenant);
+        const writes: (SQL | StatementPart)[] = [];
+        const after: (() => Promise<void>)[] = [];
+        const answers = jobs.map((job, i): StoredResponse | Error => {
+          const existing = stored.get(job.req.key);
+          if (busy.has(job.req.key)) return inProgress();
+          if (existing) {
+            const answer = storedAnswer(job.req, existing);
+            return answer instanceof Replay ? answer.stored : answer;
+          }
+          const outcome = outcomes[i];
+          if (!outcome) throw new Error('runBatch answered fewer outcomes than inputs');
+          if (!outcome.ok)
+            return outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+          writes.push(
+            ...outcome.writes,
+            insertKey(
+              {
+                ...owner,
+                key: job.req.key,
+                method: job.req.method,
+                path: job.req.path,
+                request: requests[i]!,
+              },
+              outcome.response,
+            ),
+          );
+          if (outcome.after) after.push(outcome.after);
+          return { ...outcome.response, replayed: false };
+        });
+        if (writes.length === 0) return { value: answers };
+        const written = writeTogether(tx, mergeParts(writes));
+        if (after.length === 0) return { value: answers, last: written };
+        await written;
+        for (const fn of after) await fn();
+        return { value: answers };
+      });
+    } catch {
+      // Nothing of it was committed: each request runs again alone (its key makes that safe).
+      await Promise.all(jobs.map((j) => runAlone(j.req).then(j.resolve, j.reject)));
+      return;
+    }
+    answers.forEach((answer, i) => {
+      const job = jobs[i]!;
+      if (answer instanceof Error) job.reject(answer);
+      else job.resolve(answer);
+    });
+  }
+
+  return {
+    submit(req: IdempotentRequest, batch: Batchable): Promise<StoredResponse> {
+      const name = `${req.tenant.distributorId}\u0000${req.tenant.orgId}\u0000${req.tenant.orgKind}\u0000${batch.group}`;
+      let queue = queues.get(name);
+      if (!queue) {
+        queue = { waiting: [], running: 0, busy: new Set(), scheduled: false };
+        queues.set(name, queue);
+      }
+      const q = queue;
+      return new Promise<StoredResponse>((resolve, reject) => {
+        q.waiting.push({ req, batch, resolve, reject });
+        schedule(name, q);
+      });
+    },
+  };
 }

@@ -133,6 +133,22 @@ describe('routing errors', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('refuses a declared length over the limit from the header alone, and takes one within it', async () => {
+    const over = await app.request('/api/v1/auth/demo-sign-in', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) },
+      body: '{}',
+    });
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const within = await app.request('/api/v1/auth/demo-sign-in', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': '2' },
+      body: '{}',
+    });
+    expect(within.status).not.toBe(413);
+  });
+
   it('checks the token before anything else on protected routes', async () => {
     const res = await app.request('/api/v1/organizations?startRow=-5');
     expect(res.status).toBe(401);

@@ -1,4 +1,4 @@
-import type { Database, DatabaseKind, Transaction } from '@cascade/db';
+import type { Database, DatabaseKind, StatementPart, Transaction } from '@cascade/db';
 import { zValidator } from '@hono/zod-validator';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -80,10 +80,28 @@ export interface RouteSpec<
    * defers): it starts while the Idempotency-Key is checked, its first reads sent with the key's.
    */
   writesOnlyDeferred?: boolean;
+  /**
+   * A money-moving route whose requests may share one transaction with others of the caller's
+   * tenant (group commit, see `Batchable`): `exclusive` names what two requests of one transaction
+   * must not share (undefined: this one runs alone), `decide` reads and decides for several at
+   * once without writing. A request still runs alone, through `handler`, when its batch fails.
+   */
+  batch?: {
+    exclusive(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>, A>): string | undefined;
+    decide(
+      tx: Transaction,
+      ctxs: HandlerContext<Out<P>, Out<Q>, Out<B>, A>[],
+    ): Promise<BatchDecision<z.input<R>>[]>;
+  };
   /** Mounted only when this says so (e.g. demo sign-in outside production). */
   enabled?: (config: Config) => boolean;
   handler(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>, A>): Promise<z.input<R>> | z.input<R>;
 }
+
+/** One request's part of a `batch.decide`: its answer and what to write, or its refusal. */
+export type BatchDecision<T> =
+  | { ok: true; out: T; writes: StatementPart[]; after?: () => Promise<void> }
+  | { ok: false; error: unknown };
 
 /** A route with its types erased, as stored in the table. */
 export type Route = RouteSpec<
@@ -162,6 +180,8 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: M
       if (route.moneyMoving) {
         if (!session) throw new Error(`${route.method} ${route.path}: money-moving routes need auth`);
         const key = requireIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
+        const exclusive = route.batch?.exclusive(base as never);
+        const decide = route.batch?.decide;
         const stored = await runIdempotent({
           db: deps.db,
           tenant: session.tenant,
@@ -170,6 +190,25 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], deps: M
           path: c.req.path,
           body: base.body ?? null,
           writesOnlyDeferred: route.writesOnlyDeferred,
+          batch:
+            exclusive === undefined || !decide
+              ? undefined
+              : {
+                  group: `${route.method} ${route.path}`,
+                  exclusive,
+                  input: base,
+                  runBatch: async (tx, inputs) =>
+                    (await decide(tx, inputs as never[])).map((d) =>
+                      d.ok
+                        ? {
+                            ok: true as const,
+                            response: { status, body: checkResponse(route, d.out, deps.config) },
+                            writes: d.writes,
+                            after: d.after,
+                          }
+                        : d,
+                    ),
+                },
           run: async (tx) => {
             const sameTx = <T>(fn: (t: Transaction) => Promise<T>) => fn(tx);
             const out = await route.handler({ ...base, withTenant: sameTx } as never);
