@@ -13,6 +13,7 @@ import { createTestApi, FIXTURE, type TestApi } from '../../testing';
 import { loadHistory } from './history';
 import { createAccount, createCashDesk, createClient, issueInvoice } from './testing';
 
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const D = FIXTURE.distributor;
 const RA = FIXTURE.resellerA;
 const DATE = '2026-05-01';
@@ -144,4 +145,40 @@ describe('ledger: payments sharing transactions', () => {
       });
     }
   });
+
+  it.skipIf(!onPostgres)(
+    'a payment on an account another transaction holds waits alone; its batch does not wait for it',
+    async () => {
+      const accounts = ['batch-held-0', 'batch-held-1', 'batch-held-2'];
+      for (const a of accounts) await accountWithInvoices(a, ['10.00']);
+      let release = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let signalLocked = () => {};
+      const locked = new Promise<void>((r) => {
+        signalLocked = r;
+      });
+      const holder = withSystem(api.db.db, async (tx) => {
+        await tx.execute(sql`select 1 from accounts where id = 'batch-held-0' for update`);
+        signalLocked();
+        await released;
+      });
+      await locked;
+      let heldAnswered = false;
+      const held = pay(accounts[0]!, { amount: '10.00' }).then((r) => {
+        heldAnswered = true;
+        return r;
+      });
+      const others = await Promise.all(accounts.slice(1).map((a) => pay(a, { amount: '10.00' })));
+      expect(others.map((r) => r.status)).toEqual([201, 201]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heldAnswered).toBe(false);
+      release();
+      await holder;
+      expect((await held).status).toBe(201);
+      const { problems } = await ledgerOf(accounts);
+      expect(problems).toEqual([]);
+    },
+  );
 });

@@ -24,7 +24,6 @@ import { deferredWrites, writeTogether } from '../../platform/idempotency';
 import type { Session } from '../../platform/tenancy';
 import {
   type AccountRow,
-  accountNotFound,
   assertMayMoveMoney,
   type CashDeskRow,
   type InvoiceRow,
@@ -32,7 +31,6 @@ import {
   lockAccounts,
   lockAccountsWithCashDesk,
   lockFoundAccounts,
-  readCashDesks,
   readInvoices,
   resultWrites,
   type SourceKind,
@@ -175,8 +173,9 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
 
 /**
  * Commands on disjoint accounts decided together in one transaction (payments sharing one, see
- * `Batchable`): one statement locks every account (in id order, as `lockAccounts`), one reads the
- * cash desks they name, each command's first settlement page rides behind them, then each is
+ * `Batchable`): one statement locks every account (in id order, as `lockAccounts`, skipping those
+ * another transaction holds: their commands run alone, so that one busy account holds up no
+ * other) and reads the cash desks they name, each command's first settlement page rides behind them, then each is
  * decided as `runCommand` decides it. Answers per command, in order: its outcome and writes
  * (unwritten), or its refusal. A database error fails the transaction, and with it the batch.
  */
@@ -184,41 +183,89 @@ export async function decideCommands(
   tx: Transaction,
   specs: readonly CommandSpec[],
 ): Promise<
-  ({ ok: true; outcome: LedgerOutcome; writes: StatementPart[] } | { ok: false; error: unknown })[]
+  (
+    | { ok: true; outcome: LedgerOutcome; writes: StatementPart[] }
+    | { ok: false; error: unknown }
+    | { ok: false; alone: true }
+  )[]
 > {
   const tenant = specs[0]!.session.tenant;
+  const accountIds = specs.flatMap((s) => [...new Set(s.accountIds)]);
+  // Disjoint accounts: no row is then written by two commands (their writes are merged).
+  if (new Set(accountIds).size !== accountIds.length)
+    throw new Error('decideCommands: commands decided together must not share an account');
   for (const spec of specs) {
     if (spec.beforeWrite) throw new Error('decideCommands: a command with beforeWrite runs alone');
-    if (spec.session.tenant !== tenant) throw new Error('decideCommands: one tenant per batch');
+    const t = spec.session.tenant;
+    if (t.distributorId !== tenant.distributorId || t.orgId !== tenant.orgId || t.orgKind !== tenant.orgKind)
+      throw new Error('decideCommands: one tenant per batch');
   }
-  const locking = lockFoundAccounts(
-    tx,
-    tenant,
-    specs.flatMap((s) => s.accountIds),
-  );
-  const desks = readCashDesks(
-    tx,
-    tenant,
-    specs.flatMap((s) => (s.cashDeskId === undefined ? [] : [s.cashDeskId])),
-  );
+  const one = specs.length === 1 ? specs[0]! : undefined;
+  // Alone, a command's cash desk is read by its lock's statement, as `runCommand` reads it.
+  const locking = one
+    ? lockAccountsWithCashDesk(
+        tx,
+        tenant,
+        one.accountIds,
+        one.accountField ?? 'accountId',
+        one.cashDeskId,
+      ).then(({ accounts, cashDesk }) => ({
+        found: accounts,
+        cashDesks: new Map(one.cashDeskId !== undefined && cashDesk ? [[one.cashDeskId, cashDesk]] : []),
+      }))
+    : lockFoundAccounts(tx, tenant, accountIds, cashDesksByAccount(specs)).then(
+        ({ accounts, cashDesks }) => ({
+          found: accounts,
+          cashDesks: new Map(
+            specs.flatMap((s) => {
+              const desk = s.cashDeskId === undefined ? undefined : cashDesks.get(s.accountIds[0]!);
+              return desk ? [[s.cashDeskId!, desk] as const] : [];
+            }),
+          ),
+        }),
+      );
   const firstPages = specs.map((spec) => sendFirstPages(tx, spec));
-  const [found, cashDesks] = await Promise.all([locking, desks]);
+  let found: Map<string, AccountRow>;
+  let cashDesks: Map<string, CashDeskRow>;
+  try {
+    ({ found, cashDesks } = await locking);
+  } catch (error) {
+    // Alone, an account it cannot see is its refusal (404); any other error fails the batch.
+    if (one && error instanceof ApiError) return [{ ok: false, error }];
+    throw error;
+  }
   return Promise.all(
     specs.map(async (spec, i) => {
+      const locked = new Map<string, AccountRow>();
+      for (const id of [...new Set(spec.accountIds)].sort()) {
+        const account = found.get(id);
+        // Held by another transaction (skipped) or not the tenant's: alone, it waits or says 404.
+        if (!account) return { ok: false as const, alone: true as const };
+        locked.set(id, account);
+      }
+      const cashDesk = spec.cashDeskId === undefined ? undefined : cashDesks.get(spec.cashDeskId);
       try {
-        const locked = new Map<string, AccountRow>();
-        for (const id of [...new Set(spec.accountIds)].sort()) {
-          const account = found.get(id);
-          if (!account) throw accountNotFound(id, spec.accountField ?? 'accountId');
-          locked.set(id, account);
-        }
-        const cashDesk = spec.cashDeskId === undefined ? undefined : cashDesks.get(spec.cashDeskId);
         return { ok: true as const, ...(await decideLocked(tx, spec, locked, cashDesk, firstPages[i]!)) };
       } catch (error) {
-        return { ok: false as const, error };
+        // A refusal is this command's answer; a database error fails the batch (all run alone).
+        if (error instanceof ApiError) return { ok: false as const, error };
+        throw error;
       }
     }),
   );
+}
+
+/** Each command's cash desk, by the account it is about (one desk per account in a batch). */
+function cashDesksByAccount(specs: readonly CommandSpec[]): Record<string, string> {
+  const byAccount: Record<string, string> = {};
+  for (const s of specs) {
+    if (s.cashDeskId === undefined) continue;
+    const account = s.accountIds[0]!;
+    if (byAccount[account] !== undefined && byAccount[account] !== s.cashDeskId)
+      throw new Error('decideCommands: two commands name different cash desks for one account');
+    byAccount[account] = s.cashDeskId;
+  }
+  return byAccount;
 }
 
 /**

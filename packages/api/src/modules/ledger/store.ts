@@ -87,8 +87,9 @@ export async function readAccounts(
 }
 
 /**
- * Locks the accounts (`SELECT … FOR UPDATE`, in id order so that two transfers in opposite
- * directions cannot deadlock): every request that moves an account's money runs one at a time on
+ * Locks the accounts (`SELECT … FOR UPDATE`, in id order (bytewise, as JavaScript sorts them) so
+ * that two transfers in opposite directions, or a billing run settling accounts one by one,
+ * cannot deadlock with each other): every request that moves an account's money runs one at a time on
  * it, on any number of API instances. PGlite has one connection and serializes anyway.
  */
 export async function lockAccounts(
@@ -145,7 +146,12 @@ async function fetchAccounts<Row extends AccountRow = AccountRow>(
   unique.forEach((id, i) => {
     values[`id${i}`] = id;
   });
-  const statement = accountsStatement(tenant.orgKind, unique.length, lock, cashDeskId !== undefined);
+  const statement = accountsStatement(
+    tenant.orgKind,
+    unique.length,
+    lock,
+    cashDeskId === undefined ? 'none' : 'one',
+  );
   const rows = rowsOf<Row>(await statement(tx, values));
   const map = new Map(rows.map((r) => [r.id, r]));
   for (const id of unique) {
@@ -159,56 +165,51 @@ export function accountNotFound(id: string, field: string): ApiError {
 }
 
 /**
- * Locks the accounts the tenant can see among `ids` (in id order, as `lockAccounts`) and answers
- * them; those it cannot see are left out, for the caller to refuse (commands decided together
- * refuse each their own).
+ * Locks the accounts the tenant can see among `ids` (in id order, as `lockAccounts`) that no other
+ * transaction holds (SKIP LOCKED), and answers them with the cash desk named for each account in
+ * `cashDeskOf` (read by the same statement, undefined when the tenant cannot see it). Accounts
+ * left out are held elsewhere or not the tenant's: the caller runs their commands alone.
  */
 export async function lockFoundAccounts(
   tx: Transaction,
   tenant: Tenant,
   ids: readonly string[],
-): Promise<Map<string, AccountRow>> {
+  cashDeskOf: Readonly<Record<string, string>>,
+): Promise<{ accounts: Map<string, AccountRow>; cashDesks: Map<string, CashDeskRow> }> {
   const unique = [...new Set(ids)].sort();
-  const values: Record<string, unknown> = { distributorId: tenant.distributorId, orgId: tenant.orgId };
+  const values: Record<string, unknown> = {
+    distributorId: tenant.distributorId,
+    orgId: tenant.orgId,
+    cashDesks: JSON.stringify(cashDeskOf),
+  };
   unique.forEach((id, i) => {
     values[`id${i}`] = id;
   });
-  const rows = rowsOf<AccountRow>(
-    await accountsStatement(tenant.orgKind, unique.length, true, false)(tx, values),
+  const rows = rowsOf<AccountRow & { cashDeskOrgId: string | null; cashDeskActive: boolean | null }>(
+    await accountsStatement(tenant.orgKind, unique.length, true, 'each')(tx, values),
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  const cashDesks = new Map<string, CashDeskRow>();
+  for (const r of rows) {
+    if (r.cashDeskOrgId != null)
+      cashDesks.set(r.id, { orgId: r.cashDeskOrgId, active: r.cashDeskActive === true });
+  }
+  return { accounts: new Map(rows.map((r) => [r.id, r])), cashDesks };
 }
-
-/** Cash desks by id that the tenant can see (RLS), as commands check them; others left out. */
-export async function readCashDesks(
-  tx: Transaction,
-  tenant: Tenant,
-  ids: readonly string[],
-): Promise<Map<string, CashDeskRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = rowsOf<CashDeskRow & { id: string }>(
-    await cashDesksStatement(tx, {
-      distributorId: tenant.distributorId,
-      ids: JSON.stringify([...new Set(ids)]),
-    }),
-  );
-  return new Map(rows.map((r) => [r.id, { orgId: r.orgId, active: r.active }]));
-}
-const cashDesksStatement = compileStatement(
-  sql`select id, org_id as "orgId", active from cash_desks
-    where distributor_id = ${sql.placeholder('distributorId')}
-      and id in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb))`,
-);
 
 /**
- * The accounts statement compiled once per (tenant kind, number of ids, lock, with a cash desk),
+ * The accounts statement compiled once per (tenant kind, number of ids, lock, which cash desks),
  * with the tenant's visibility rule (`tenantScope`) over placeholders; run prepared (one message,
  * which the statements sent after it may follow without waiting). The cash desk comes by a left
  * join, so that a missing one reads as nulls; only the accounts are locked.
  */
 const accountStatements = new Map<string, ReturnType<typeof compileStatement>>();
-function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: boolean, withCashDesk: boolean) {
-  const cacheKey = `${orgKind}:${count}:${lock}:${withCashDesk}`;
+function accountsStatement(
+  orgKind: Tenant['orgKind'],
+  count: number,
+  lock: boolean,
+  cashDesks: 'none' | 'one' | 'each',
+) {
+  const cacheKey = `${orgKind}:${count}:${lock}:${cashDesks}`;
   let statement = accountStatements.get(cacheKey);
   if (!statement) {
     const scope = tenantScope(accounts, {
@@ -220,19 +221,27 @@ function accountsStatement(orgKind: Tenant['orgKind'], count: number, lock: bool
       Array.from({ length: count }, (_, i) => sql`${sql.placeholder(`id${i}`)}`),
       sql`, `,
     );
-    const cashDesk = withCashDesk
-      ? {
-          columns: sql`, d.org_id as "cashDeskOrgId", d.active as "cashDeskActive"`,
-          join: sql` left join cash_desks d on d.distributor_id = accounts.distributor_id and d.id = ${sql.placeholder('cashDeskId')}`,
-        }
-      : { columns: sql``, join: sql`` };
+    // One cash desk for all, or each account's own (a JSON object: account id → desk id).
+    const deskId =
+      cashDesks === 'one'
+        ? sql`${sql.placeholder('cashDeskId')}`
+        : sql`(${sql.placeholder('cashDesks')}::jsonb ->> accounts.id)`;
+    const cashDesk =
+      cashDesks === 'none'
+        ? { columns: sql``, join: sql`` }
+        : {
+            columns: sql`, d.org_id as "cashDeskOrgId", d.active as "cashDeskActive"`,
+            join: sql` left join cash_desks d on d.distributor_id = accounts.distributor_id and d.id = ${deskId}`,
+          };
     statement = compileStatement(
       sql`select accounts.id, accounts.distributor_id as "distributorId", accounts.reseller_id as "resellerId",
           accounts.org_id as "orgId", accounts.issuer_org_id as "issuerOrgId",
           accounts.parent_account_id as "parentAccountId", accounts.name, accounts.currency,
           accounts.balance::text as balance${cashDesk.columns}
         from accounts${cashDesk.join} where ${scope} and accounts.id in (${ids})
-        order by accounts.id${lock ? sql` for update of accounts` : sql``}`,
+        order by accounts.id collate "C"${lock ? sql` for update of accounts` : sql``}${
+          lock && cashDesks === 'each' ? sql` skip locked` : sql``
+        }`,
     );
     accountStatements.set(cacheKey, statement);
   }

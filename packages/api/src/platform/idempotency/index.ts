@@ -161,7 +161,9 @@ export type BatchOutcome =
       /** Runs once the writes are written, before commit (a test hook). */
       after?: () => Promise<void>;
     }
-  | { ok: false; error: unknown };
+  | { ok: false; error: unknown }
+  /** Not decided here (its account was busy, say): it runs alone once the batch has committed. */
+  | { ok: false; alone: true };
 
 /**
  * A request that may share its transaction with others of its tenant and group: one statement
@@ -319,6 +321,9 @@ export function rowsOf<T>(result: unknown): T[] {
 const BATCH_SIZE = 8;
 const BATCHES_AT_ONCE = 4;
 
+/** A request of a batch that runs alone after it (see `BatchOutcome`). */
+const ALONE = Symbol('alone');
+
 interface BatchJob {
   req: IdempotentRequest;
   batch: Batchable;
@@ -329,8 +334,10 @@ interface BatchJob {
 interface BatchQueue {
   waiting: BatchJob[];
   running: number;
-  /** The `exclusive` values of the jobs in running batches. */
-  busy: Set<string>;
+  /** The `exclusive` values of the jobs in running batches, and how many hold each. */
+  busy: Map<string, number>;
+  /** Running batches taken although their one job's `exclusive` was busy. */
+  forced: number;
   scheduled: boolean;
 }
 
@@ -353,13 +360,19 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
     setImmediate(() => {
       queue.scheduled = false;
       while (queue.running < BATCHES_AT_ONCE) {
-        const jobs = take(queue);
+        const { jobs, forced } = take(queue);
         if (jobs.length === 0) break;
         queue.running += 1;
-        for (const j of jobs) queue.busy.add(j.batch.exclusive);
+        if (forced) queue.forced += 1;
+        for (const j of jobs) queue.busy.set(j.batch.exclusive, (queue.busy.get(j.batch.exclusive) ?? 0) + 1);
         void runBatch(jobs).finally(() => {
           queue.running -= 1;
-          for (const j of jobs) queue.busy.delete(j.batch.exclusive);
+          if (forced) queue.forced -= 1;
+          for (const j of jobs) {
+            const n = (queue.busy.get(j.batch.exclusive) ?? 1) - 1;
+            if (n === 0) queue.busy.delete(j.batch.exclusive);
+            else queue.busy.set(j.batch.exclusive, n);
+          }
           if (queue.running === 0 && queue.waiting.length === 0) queues.delete(name);
           else schedule(name, queue);
         });
@@ -367,7 +380,7 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
     });
   }
 
-  function take(queue: BatchQueue): BatchJob[] {
+  function take(queue: BatchQueue): { jobs: BatchJob[]; forced: boolean } {
     const taken: BatchJob[] = [];
     const exclusive = new Set<string>();
     const rest: BatchJob[] = [];
@@ -379,16 +392,21 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
       } else rest.push(job);
     }
     // Only requests on busy accounts wait: the first goes now, to wait for its account in the
-    // database (where the lock passes at once to the next) rather than here.
-    if (taken.length === 0 && rest.length > 0) taken.push(rest.shift()!);
+    // database (where the lock passes at once to the next) rather than here; one slot stays free
+    // for the others' requests.
+    let forced = false;
+    if (taken.length === 0 && rest.length > 0 && queue.forced < BATCHES_AT_ONCE - 1) {
+      taken.push(rest.shift()!);
+      forced = true;
+    }
     queue.waiting = rest;
-    return taken;
+    return { jobs: taken, forced };
   }
 
   async function runBatch(jobs: BatchJob[]): Promise<void> {
     const first = jobs[0]!;
     const tenant = first.req.tenant;
-    let answers: (StoredResponse | Error)[];
+    let answers: (StoredResponse | Error | typeof ALONE)[];
     try {
       answers = await pipelinedTransaction(first.req.db, async (tx, pipelined) => {
         const requests = jobs.map((j) => requestText(j.req.method, j.req.path, j.req.body));
@@ -420,8 +438,8 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
         const outcomes = await (early ?? decide());
         const owner = await ownColumns(tx, tenant);
         const writes: (SQL | StatementPart)[] = [];
-        const after: (() => Promise<void>)[] = [];
-        const answers = jobs.map((job, i): StoredResponse | Error => {
+        const after = new Set<() => Promise<void>>();
+        const answers = jobs.map((job, i): StoredResponse | Error | typeof ALONE => {
           const existing = stored.get(job.req.key);
           if (busy.has(job.req.key)) return inProgress();
           if (existing) {
@@ -430,8 +448,10 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
           }
           const outcome = outcomes[i];
           if (!outcome) throw new Error('runBatch answered fewer outcomes than inputs');
-          if (!outcome.ok)
+          if (!outcome.ok) {
+            if ('alone' in outcome) return ALONE;
             return outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+          }
           writes.push(
             ...outcome.writes,
             insertKey(
@@ -445,12 +465,12 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
               outcome.response,
             ),
           );
-          if (outcome.after) after.push(outcome.after);
+          if (outcome.after) after.add(outcome.after);
           return { ...outcome.response, replayed: false };
         });
         if (writes.length === 0) return { value: answers };
         const written = writeTogether(tx, mergeParts(writes));
-        if (after.length === 0) return { value: answers, last: written };
+        if (after.size === 0) return { value: answers, last: written };
         await written;
         for (const fn of after) await fn();
         return { value: answers };
@@ -462,7 +482,9 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
     }
     answers.forEach((answer, i) => {
       const job = jobs[i]!;
-      if (answer instanceof Error) job.reject(answer);
+      // Not awaited: it may wait for its account, and this batch's slot is free for others.
+      if (answer === ALONE) void runAlone(job.req).then(job.resolve, job.reject);
+      else if (answer instanceof Error) job.reject(answer);
       else job.resolve(answer);
     });
   }
@@ -472,7 +494,7 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
       const name = `${req.tenant.distributorId}\u0000${req.tenant.orgId}\u0000${req.tenant.orgKind}\u0000${batch.group}`;
       let queue = queues.get(name);
       if (!queue) {
-        queue = { waiting: [], running: 0, busy: new Set(), scheduled: false };
+        queue = { waiting: [], running: 0, busy: new Map(), forced: 0, scheduled: false };
         queues.set(name, queue);
       }
       const q = queue;

@@ -101,7 +101,9 @@ export interface RouteSpec<
 /** One request's part of a `batch.decide`: its answer and what to write, or its refusal. */
 export type BatchDecision<T> =
   | { ok: true; out: T; writes: StatementPart[]; after?: () => Promise<void> }
-  | { ok: false; error: unknown };
+  | { ok: false; error: unknown }
+  /** Not decided in the batch: it runs alone, through `handler`, once the batch has committed. */
+  | { ok: false; alone: true };
 
 /** A route with its types erased, as stored in the table. */
 export type Route = RouteSpec<
