@@ -170,6 +170,8 @@ describe('ledger: payments sharing transactions', () => {
         heldAnswered = true;
         return r;
       });
+      // Alone in its batch first, so that its batch is one payment; then the others.
+      await new Promise((r) => setTimeout(r, 100));
       const others = await Promise.all(accounts.slice(1).map((a) => pay(a, { amount: '10.00' })));
       expect(others.map((r) => r.status)).toEqual([201, 201]);
       await new Promise((r) => setTimeout(r, 200));

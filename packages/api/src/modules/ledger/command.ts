@@ -200,40 +200,19 @@ export async function decideCommands(
     if (t.distributorId !== tenant.distributorId || t.orgId !== tenant.orgId || t.orgKind !== tenant.orgKind)
       throw new Error('decideCommands: one tenant per batch');
   }
-  const one = specs.length === 1 ? specs[0]! : undefined;
-  // Alone, a command's cash desk is read by its lock's statement, as `runCommand` reads it.
-  const locking = one
-    ? lockAccountsWithCashDesk(
-        tx,
-        tenant,
-        one.accountIds,
-        one.accountField ?? 'accountId',
-        one.cashDeskId,
-      ).then(({ accounts, cashDesk }) => ({
-        found: accounts,
-        cashDesks: new Map(one.cashDeskId !== undefined && cashDesk ? [[one.cashDeskId, cashDesk]] : []),
-      }))
-    : lockFoundAccounts(tx, tenant, accountIds, cashDesksByAccount(specs)).then(
-        ({ accounts, cashDesks }) => ({
-          found: accounts,
-          cashDesks: new Map(
-            specs.flatMap((s) => {
-              const desk = s.cashDeskId === undefined ? undefined : cashDesks.get(s.accountIds[0]!);
-              return desk ? [[s.cashDeskId!, desk] as const] : [];
-            }),
-          ),
+  const locking = lockFoundAccounts(tx, tenant, accountIds, cashDesksByAccount(specs)).then(
+    ({ accounts, cashDesks }) => ({
+      found: accounts,
+      cashDesks: new Map(
+        specs.flatMap((s) => {
+          const desk = s.cashDeskId === undefined ? undefined : cashDesks.get(s.accountIds[0]!);
+          return desk ? [[s.cashDeskId!, desk] as const] : [];
         }),
-      );
+      ),
+    }),
+  );
   const firstPages = specs.map((spec) => sendFirstPages(tx, spec));
-  let found: Map<string, AccountRow>;
-  let cashDesks: Map<string, CashDeskRow>;
-  try {
-    ({ found, cashDesks } = await locking);
-  } catch (error) {
-    // Alone, an account it cannot see is its refusal (404); any other error fails the batch.
-    if (one && error instanceof ApiError) return [{ ok: false, error }];
-    throw error;
-  }
+  const { found, cashDesks } = await locking;
   return Promise.all(
     specs.map(async (spec, i) => {
       const locked = new Map<string, AccountRow>();
@@ -257,15 +236,16 @@ export async function decideCommands(
 
 /** Each command's cash desk, by the account it is about (one desk per account in a batch). */
 function cashDesksByAccount(specs: readonly CommandSpec[]): Record<string, string> {
-  const byAccount: Record<string, string> = {};
+  const byAccount = new Map<string, string>();
   for (const s of specs) {
     if (s.cashDeskId === undefined) continue;
     const account = s.accountIds[0]!;
-    if (byAccount[account] !== undefined && byAccount[account] !== s.cashDeskId)
+    const named = byAccount.get(account);
+    if (named !== undefined && named !== s.cashDeskId)
       throw new Error('decideCommands: two commands name different cash desks for one account');
-    byAccount[account] = s.cashDeskId;
+    byAccount.set(account, s.cashDeskId);
   }
-  return byAccount;
+  return Object.fromEntries(byAccount);
 }
 
 /**

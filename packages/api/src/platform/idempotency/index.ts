@@ -364,20 +364,41 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
         if (jobs.length === 0) break;
         queue.running += 1;
         if (forced) queue.forced += 1;
-        for (const j of jobs) queue.busy.set(j.batch.exclusive, (queue.busy.get(j.batch.exclusive) ?? 0) + 1);
-        void runBatch(jobs).finally(() => {
+        for (const j of jobs) hold(queue, j);
+        // A job on a busy account runs alone, to wait for the account in the database (where the
+        // lock passes at once to the next), holding its slot until it has finished (at most all
+        // slots but one wait so); the others are decided together.
+        const run = forced
+          ? runAlone(jobs[0]!.req)
+              .then(jobs[0]!.resolve, jobs[0]!.reject)
+              .then(() => [undefined])
+          : runBatch(jobs);
+        void run.then((tails) => {
           queue.running -= 1;
           if (forced) queue.forced -= 1;
-          for (const j of jobs) {
-            const n = (queue.busy.get(j.batch.exclusive) ?? 1) - 1;
-            if (n === 0) queue.busy.delete(j.batch.exclusive);
-            else queue.busy.set(j.batch.exclusive, n);
-          }
-          if (queue.running === 0 && queue.waiting.length === 0) queues.delete(name);
-          else schedule(name, queue);
+          // A job that runs alone after its batch keeps its account busy until it has finished.
+          jobs.forEach((j, i) => {
+            const tail = tails[i];
+            if (tail) void tail.finally(() => release(name, queue, j));
+            else release(name, queue, j);
+          });
+          schedule(name, queue);
         });
       }
     });
+  }
+
+  function hold(queue: BatchQueue, job: BatchJob): void {
+    queue.busy.set(job.batch.exclusive, (queue.busy.get(job.batch.exclusive) ?? 0) + 1);
+  }
+
+  function release(name: string, queue: BatchQueue, job: BatchJob): void {
+    const n = (queue.busy.get(job.batch.exclusive) ?? 1) - 1;
+    if (n === 0) queue.busy.delete(job.batch.exclusive);
+    else queue.busy.set(job.batch.exclusive, n);
+    const idle = queue.running === 0 && queue.waiting.length === 0 && queue.busy.size === 0;
+    if (idle && queues.get(name) === queue) queues.delete(name);
+    else schedule(name, queue);
   }
 
   function take(queue: BatchQueue): { jobs: BatchJob[]; forced: boolean } {
@@ -391,9 +412,8 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
         taken.push(job);
       } else rest.push(job);
     }
-    // Only requests on busy accounts wait: the first goes now, to wait for its account in the
-    // database (where the lock passes at once to the next) rather than here; one slot stays free
-    // for the others' requests.
+    // Only requests on busy accounts wait: the first goes now, alone (see `schedule`); one slot
+    // stays free for the others' requests.
     let forced = false;
     if (taken.length === 0 && rest.length > 0 && queue.forced < BATCHES_AT_ONCE - 1) {
       taken.push(rest.shift()!);
@@ -403,7 +423,11 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
     return { jobs: taken, forced };
   }
 
-  async function runBatch(jobs: BatchJob[]): Promise<void> {
+  /**
+   * Runs the jobs in one transaction and answers them; answers, per job, the promise of its run
+   * alone when it runs alone after the batch (undefined for the others).
+   */
+  async function runBatch(jobs: BatchJob[]): Promise<(Promise<void> | undefined)[]> {
     const first = jobs[0]!;
     const tenant = first.req.tenant;
     let answers: (StoredResponse | Error | typeof ALONE)[];
@@ -477,15 +501,15 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
       });
     } catch {
       // Nothing of it was committed: each request runs again alone (its key makes that safe).
-      await Promise.all(jobs.map((j) => runAlone(j.req).then(j.resolve, j.reject)));
-      return;
+      return jobs.map((j) => runAlone(j.req).then(j.resolve, j.reject));
     }
-    answers.forEach((answer, i) => {
+    return answers.map((answer, i) => {
       const job = jobs[i]!;
       // Not awaited: it may wait for its account, and this batch's slot is free for others.
-      if (answer === ALONE) void runAlone(job.req).then(job.resolve, job.reject);
-      else if (answer instanceof Error) job.reject(answer);
+      if (answer === ALONE) return runAlone(job.req).then(job.resolve, job.reject);
+      if (answer instanceof Error) job.reject(answer);
       else job.resolve(answer);
+      return undefined;
     });
   }
 
