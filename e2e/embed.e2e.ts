@@ -159,11 +159,16 @@ describe('the third-party portal demo', () => {
       'letter-spacing': 'normal',
       'border-top-style': 'solid',
     });
-    const cell = await styleOf(page, 'cascade-customer-charges .ag-row:not(.ag-row-loading) .ag-cell', [
-      'font-family',
-      'text-transform',
-    ]);
-    expect(cell).toEqual({ 'font-family': expect.stringMatching(/^Georgia/), 'text-transform': 'none' });
+    // Polled: the grid may replace a row's cells between finding one and reading its style (a
+    // cell out of the page has no computed style).
+    await expect
+      .poll(() =>
+        styleOf(page, 'cascade-customer-charges .ag-row:not(.ag-row-loading) .ag-cell', [
+          'font-family',
+          'text-transform',
+        ]),
+      )
+      .toEqual({ 'font-family': expect.stringMatching(/^Georgia/), 'text-transform': 'none' });
     const billingText = await styleOf(
       page,
       'cascade-billing h2, cascade-billing h3, cascade-billing button',
