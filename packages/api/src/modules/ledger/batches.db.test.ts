@@ -59,6 +59,15 @@ describe('ledger: payments sharing transactions', () => {
     const invoices = new Map<string, string[]>();
     for (const a of accounts) invoices.set(a, await accountWithInvoices(a, ['10.00', '10.00', '10.00']));
     // A completed payment whose key the burst uses again: once the same (a replay), once not.
+    // One more whose payment reaches past the first page of open invoices (4).
+    const wide = await accountWithInvoices('batch-wide', [
+      '10.00',
+      '10.00',
+      '10.00',
+      '10.00',
+      '10.00',
+      '10.00',
+    ]);
     const earlier = await pay(accounts[0]!, { amount: '1.00' }, 'batch-earlier-key');
     expect(earlier.status).toBe(201);
 
@@ -71,9 +80,13 @@ describe('ledger: payments sharing transactions', () => {
       pay(accounts[0]!, { amount: '1.00' }, 'batch-earlier-key'),
       // The same key at the same time: in progress (the replay above holds it).
       pay(accounts[3]!, { amount: '2.00' }, 'batch-earlier-key'),
+      pay('batch-wide', { amount: '60.00' }),
     ]);
     const [noDesk, noAccount, wrongCurrency, replay, busy] = burst.slice(12);
     expect(busy!.status).toBe(409);
+    expect(burst[17]!.status).toBe(201);
+    const wideLedger = await ledgerOf(['batch-wide']);
+    expect(wide.map((id) => wideLedger.history.invoices[id]?.status)).toEqual(Array(6).fill('PAID'));
     const reused = await pay(accounts[3]!, { amount: '2.00' }, 'batch-earlier-key');
     for (const r of burst.slice(0, 12)) expect(r.status).toBe(201);
     expect(noDesk!.status).toBe(422);
@@ -109,7 +122,8 @@ describe('ledger: payments sharing transactions', () => {
           and entity_id in (select id from payments where account_id like 'batch-acc-%'))::int as audits,
         (select count(distinct xmin::text) from payments where account_id like 'batch-acc-%')::int as transactions`,
     );
-    expect(counts).toMatchObject({ payments: 13, keys: 13, audits: 13 });
+    // The keys: these 13 and the wide account's payment.
+    expect(counts).toMatchObject({ payments: 13, keys: 14, audits: 13 });
     // They did share: fewer transactions than payments.
     expect(counts!.transactions).toBeLessThan(13);
   });

@@ -34,6 +34,7 @@ import {
   readInvoices,
   resultWrites,
   type SourceKind,
+  settleFirstPages,
   settlePage,
 } from './store';
 
@@ -175,8 +176,8 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
  * Commands on disjoint accounts decided together in one transaction (payments sharing one, see
  * `Batchable`): one statement locks every account (in id order, as `lockAccounts`, skipping those
  * another transaction holds: their commands run alone, so that one busy account holds up no
- * other) and reads the cash desks they name, each command's first settlement page rides behind them, then each is
- * decided as `runCommand` decides it. Answers per command, in order: its outcome and writes
+ * other) and reads the cash desks they name, one reads every command's first settlement page
+ * behind it, then each is decided as `runCommand` decides it. Answers per command, in order: its outcome and writes
  * (unwritten), or its refusal. A database error fails the transaction, and with it the batch.
  */
 export async function decideCommands(
@@ -211,7 +212,22 @@ export async function decideCommands(
       ),
     }),
   );
-  const firstPages = specs.map((spec) => sendFirstPages(tx, spec));
+  // Every command's first settlement page, in one statement behind the lock.
+  const settled = specs.map((spec) =>
+    spec.settle ? [...new Set(spec.settle.accountIds ?? spec.accountIds)] : [],
+  );
+  const pages = settleFirstPages(tx, tenant.distributorId, settled.flat());
+  pages.catch(() => {}); // unused when the lock fails (the transaction reports that error)
+  const firstPages = settled.map(
+    (ids) =>
+      new Map(
+        ids.map((id) => {
+          const page = pages.then((all) => all.get(id) ?? []);
+          page.catch(() => {}); // as `pages`
+          return [id, page] as const;
+        }),
+      ),
+  );
   const { found, cashDesks } = await locking;
   return Promise.all(
     specs.map(async (spec, i) => {

@@ -356,6 +356,36 @@ const settleStatement = (limit: number, after: boolean) =>
 const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE, false);
 const settleNextPageStatement = settleStatement(SETTLE_PAGE, true);
 
+/**
+ * The first settlement page of each account, in one statement (commands decided together): per
+ * account, the same rows as `settlePage` without a cursor.
+ */
+export function settleFirstPages(
+  tx: Transaction,
+  distributorId: string,
+  accountIds: readonly string[],
+): Promise<Map<string, InvoiceRow[]>> {
+  return settleFirstPagesStatement(tx, { distributorId, accountIds: JSON.stringify(accountIds) }).then(
+    (result) => {
+      const pages = new Map<string, InvoiceRow[]>(accountIds.map((id) => [id, []]));
+      for (const row of rowsOf<InvoiceRow>(result)) pages.get(row.accountId)?.push(row);
+      return pages;
+    },
+  );
+}
+const settleFirstPagesStatement = compileStatement(
+  sql`select p.* from jsonb_array_elements_text(${sql.placeholder('accountIds')}::jsonb) as a(id)
+    cross join lateral (
+      select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+      from invoices
+      where distributor_id = ${sql.placeholder('distributorId')} and account_id = a.id
+        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
+      order by invoice_date, id collate "C" limit ${sql.raw(String(SETTLE_FIRST_PAGE))}) as p`,
+);
+
 export interface LoadedState {
   state: LedgerState;
   /** The kind of every source the rule may name in a LINK. */
