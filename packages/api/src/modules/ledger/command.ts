@@ -177,8 +177,9 @@ export async function runCommand(tx: Transaction, spec: CommandSpec): Promise<Le
  * `Batchable`): one statement locks every account (in id order, as `lockAccounts`, skipping those
  * another transaction holds: their commands run alone, so that one busy account holds up no
  * other) and reads the cash desks they name, one reads every command's first settlement page
- * behind it, then each is decided as `runCommand` decides it. Answers per command, in order: its outcome and writes
- * (unwritten), or its refusal. A database error fails the transaction, and with it the batch.
+ * behind it, then each is decided as `runCommand` decides it. Answers per command, in order: its
+ * outcome and writes (unwritten), its refusal, or that it must run alone. A database error fails
+ * the transaction, and with it the batch.
  */
 export async function decideCommands(
   tx: Transaction,
@@ -201,17 +202,11 @@ export async function decideCommands(
     if (t.distributorId !== tenant.distributorId || t.orgId !== tenant.orgId || t.orgKind !== tenant.orgKind)
       throw new Error('decideCommands: one tenant per batch');
   }
-  const locking = lockFoundAccounts(tx, tenant, accountIds, cashDesksByAccount(specs)).then(
-    ({ accounts, cashDesks }) => ({
-      found: accounts,
-      cashDesks: new Map(
-        specs.flatMap((s) => {
-          const desk = s.cashDeskId === undefined ? undefined : cashDesks.get(s.accountIds[0]!);
-          return desk ? [[s.cashDeskId!, desk] as const] : [];
-        }),
-      ),
-    }),
+  // Each command's cash desk, read with the account it is about (accounts are disjoint).
+  const cashDeskOf = Object.fromEntries(
+    specs.flatMap((s) => (s.cashDeskId === undefined ? [] : [[s.accountIds[0]!, s.cashDeskId] as const])),
   );
+  const locking = lockFoundAccounts(tx, tenant, accountIds, cashDeskOf);
   // Every command's first settlement page, in one statement behind the lock.
   const settled = specs.map((spec) =>
     spec.settle ? [...new Set(spec.settle.accountIds ?? spec.accountIds)] : [],
@@ -228,7 +223,7 @@ export async function decideCommands(
         }),
       ),
   );
-  const { found, cashDesks } = await locking;
+  const { accounts: found, cashDesks } = await locking;
   return Promise.all(
     specs.map(async (spec, i) => {
       const locked = new Map<string, AccountRow>();
@@ -238,7 +233,7 @@ export async function decideCommands(
         if (!account) return { ok: false as const, alone: true as const };
         locked.set(id, account);
       }
-      const cashDesk = spec.cashDeskId === undefined ? undefined : cashDesks.get(spec.cashDeskId);
+      const cashDesk = spec.cashDeskId === undefined ? undefined : cashDesks.get(spec.accountIds[0]!);
       try {
         return { ok: true as const, ...(await decideLocked(tx, spec, locked, cashDesk, firstPages[i]!)) };
       } catch (error) {
@@ -248,20 +243,6 @@ export async function decideCommands(
       }
     }),
   );
-}
-
-/** Each command's cash desk, by the account it is about (one desk per account in a batch). */
-function cashDesksByAccount(specs: readonly CommandSpec[]): Record<string, string> {
-  const byAccount = new Map<string, string>();
-  for (const s of specs) {
-    if (s.cashDeskId === undefined) continue;
-    const account = s.accountIds[0]!;
-    const named = byAccount.get(account);
-    if (named !== undefined && named !== s.cashDeskId)
-      throw new Error('decideCommands: two commands name different cash desks for one account');
-    byAccount.set(account, s.cashDeskId);
-  }
-  return Object.fromEntries(byAccount);
 }
 
 /**
