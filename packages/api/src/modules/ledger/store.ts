@@ -41,7 +41,7 @@ import {
   type Transaction,
   tenantScope,
 } from '@cascade/db';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { ApiError } from '../../platform/errors';
 import { rowsOf, writeTogether } from '../../platform/idempotency';
 
@@ -338,21 +338,22 @@ export function settlePage(
 // Compiled once, run prepared (no query building per request); the partial index
 // invoices_account_open_idx answers both in order, the next pages by seeking past the previous
 // one's last invoice (an OFFSET would walk every invoice before it again, page after page).
+/** An account's open debit invoices in the rule's order, a page of `limit` (after a cursor or not). */
+const openInvoicesPage = (accountId: SQL, limit: number, after: boolean) =>
+  sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
+      org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
+      invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
+      credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
+    from invoices
+    where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${accountId}
+      and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'${
+        after
+          ? sql` and (invoice_date, id collate "C") > (${sql.placeholder('afterDate')}::date, ${sql.placeholder('afterId')}::text)`
+          : sql``
+      }
+    order by invoice_date, id collate "C" limit ${sql.raw(String(limit))}`;
 const settleStatement = (limit: number, after: boolean) =>
-  compileStatement(
-    sql`select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
-        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
-        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
-        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
-      from invoices
-      where distributor_id = ${sql.placeholder('distributorId')} and account_id = ${sql.placeholder('accountId')}
-        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'${
-          after
-            ? sql` and (invoice_date, id collate "C") > (${sql.placeholder('afterDate')}::date, ${sql.placeholder('afterId')}::text)`
-            : sql``
-        }
-      order by invoice_date, id collate "C" limit ${sql.raw(String(limit))}`,
-  );
+  compileStatement(openInvoicesPage(sql`${sql.placeholder('accountId')}`, limit, after));
 const settleFirstPageStatement = settleStatement(SETTLE_FIRST_PAGE, false);
 const settleNextPageStatement = settleStatement(SETTLE_PAGE, true);
 
@@ -375,15 +376,7 @@ export function settleFirstPages(
 }
 const settleFirstPagesStatement = compileStatement(
   sql`select p.* from jsonb_array_elements_text(${sql.placeholder('accountIds')}::jsonb) as a(id)
-    cross join lateral (
-      select id, distributor_id as "distributorId", account_id as "accountId", issuer_org_id as "issuerOrgId",
-        org_id as "orgId", reseller_id as "resellerId", type, stage, status, number,
-        invoice_date::text as "invoiceDate", currency, total::text as total, amount_due::text as "amountDue",
-        credited_invoice_id as "creditedInvoiceId", null as "canceledDate"
-      from invoices
-      where distributor_id = ${sql.placeholder('distributorId')} and account_id = a.id
-        and type = 'DEBIT' and stage = 'ISSUED' and status = 'UNPAID'
-      order by invoice_date, id collate "C" limit ${sql.raw(String(SETTLE_FIRST_PAGE))}) as p`,
+    cross join lateral (${openInvoicesPage(sql.raw('a.id'), SETTLE_FIRST_PAGE, false)}) as p`,
 );
 
 export interface LoadedState {

@@ -336,7 +336,7 @@ interface BatchQueue {
   running: number;
   /** The `exclusive` values of the jobs in running batches, and how many hold each. */
   busy: Map<string, number>;
-  /** Running batches taken although their one job's `exclusive` was busy. */
+  /** Slots held by a job run alone because its `exclusive` was busy (see `take`). */
   forced: number;
   scheduled: boolean;
 }
