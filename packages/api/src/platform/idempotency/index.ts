@@ -64,25 +64,14 @@ export async function requestHash(method: string, path: string, body: unknown): 
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// Compiled once, run prepared: every money-moving request sends these two, pipelined. The first
-// also sets the transaction's tenant (one statement fewer). The lock names the distributor too:
-// organization ids are unique per distributor only.
-const setTenantAndLockKey = compileStatement(
-  sql`select ${TENANT_SETTINGS}, pg_try_advisory_xact_lock(hashtext(${sql.placeholder('distributorId')}::text || ':' || ${sql.placeholder('orgId')}::text), hashtext(${sql.placeholder('key')})) as locked`,
-);
 /** `requestHash` in SQL, of a `requestText` parameter. */
 const requestHashSql = (text: unknown) => sql`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`;
-const readKey = compileStatement(
-  sql`select request_hash = ${requestHashSql(sql.placeholder('request'))} as "sameRequest",
-      request_method as "requestMethod", request_path as "requestPath",
-      status, response_status as "responseStatus", response_body as "responseBody"
-    from idempotency_keys
-    where distributor_id = ${sql.placeholder('distributorId')} and org_id = ${sql.placeholder('orgId')}
-      and key = ${sql.placeholder('key')}
-    limit 1`,
-);
-// A batch's two (see `createBatches`): the tenant and every key's lock in one statement, answering
-// the keys it could not lock; then the rows of the keys already used.
+// Compiled once, run prepared: every money-moving request, alone or in a batch (see
+// `createBatches`), sends these two pipelined, for its keys. The first sets the transaction's
+// tenant too (one statement fewer) and locks every key, answering those it could not lock; the
+// second reads the keys already used: it runs after the locks are held, so its snapshot sees any
+// key committed before. The lock names the distributor too: organization ids are unique per
+// distributor only.
 const setTenantAndLockKeys = compileStatement(
   sql`select ${TENANT_SETTINGS}, (select coalesce(jsonb_agg(k), '[]'::jsonb)
       from jsonb_array_elements_text(${sql.placeholder('keys')}::jsonb) as k
@@ -102,6 +91,23 @@ const readKeys = compileStatement(
         and key = k.key
       limit 1) as i`,
 );
+
+/** The keys of these requests, locked and read (the two statements above, pipelined). */
+async function checkKeys(
+  tx: Transaction,
+  tenant: Tenant,
+  requests: { key: string; request: string }[],
+): Promise<{ busy: Set<string>; stored: Map<string, StoredKey> }> {
+  const values = { distributorId: tenant.distributorId, orgId: tenant.orgId, orgKind: tenant.orgKind };
+  const [lock, found] = await Promise.all([
+    setTenantAndLockKeys(tx, { ...values, keys: JSON.stringify(requests.map((r) => r.key)) }),
+    readKeys(tx, { ...values, keys: JSON.stringify(requests) }),
+  ]);
+  return {
+    busy: new Set(rowsOf<{ busy: string[] }>(lock)[0]?.busy ?? []),
+    stored: new Map(rowsOf<StoredKey & { key: string }>(found).map((r) => [r.key, r])),
+  };
+}
 
 /**
  * The key's row, completed with the response: a statement part compiled once, as a row list so
@@ -234,26 +240,17 @@ async function runAlone(req: IdempotentRequest): Promise<StoredResponse> {
     // first reads when it only defers its writes); the final statement (the deferred writes
     // with the key's row) leaves with COMMIT.
     return await pipelinedTransaction(req.db, async (tx, pipelined) => {
-      // Two statements: the key is read by the statement after the lock's, whose snapshot is
-      // taken once the lock is held.
-      const values = {
-        distributorId: req.tenant.distributorId,
-        orgId: req.tenant.orgId,
-        orgKind: req.tenant.orgKind,
-        key: req.key,
-        request,
-      };
-      const keyCheck = Promise.all([setTenantAndLockKey(tx, values), readKey(tx, values)]);
+      const keyCheck = checkKeys(tx, req.tenant, [{ key: req.key, request }]);
       openDeferredWrites(tx);
       // A handler that writes nothing before its deferred writes may start now: its reads ride
       // behind the key's. Whatever the key says, nothing it did is committed unless it is new.
       const early = pipelined && req.writesOnlyDeferred ? req.run(tx) : undefined;
       early?.catch(() => {}); // unused when the key is in progress or already used
-      const [lock, found] = await keyCheck;
-      const existing = rowsOf<StoredKey>(found)[0];
+      const { busy, stored } = await keyCheck;
+      const existing = stored.get(req.key);
       // Started early, the handler may be waiting for an account the first request holds:
       // answer now and roll back behind it.
-      if (!rowsOf<{ locked: boolean }>(lock)[0]?.locked) throw inProgress(early !== undefined);
+      if (busy.has(req.key)) throw inProgress(early !== undefined);
       // Rolled back (a handler started early has run), then answered: see the catch below.
       if (existing) throw storedAnswer(req, existing, early !== undefined);
       const result = await (early ?? req.run(tx));
@@ -434,20 +431,11 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
     try {
       answers = await pipelinedTransaction(first.req.db, async (tx, pipelined) => {
         const requests = jobs.map((j) => requestText(j.req.method, j.req.path, j.req.body));
-        const keys = jobs.map((j) => j.req.key);
-        const values = {
-          distributorId: tenant.distributorId,
-          orgId: tenant.orgId,
-          orgKind: tenant.orgKind,
-          keys: JSON.stringify(keys),
-        };
-        const keyCheck = Promise.all([
-          setTenantAndLockKeys(tx, values),
-          readKeys(tx, {
-            ...values,
-            keys: JSON.stringify(keys.map((key, i) => ({ key, request: requests[i] }))),
-          }),
-        ]);
+        const keyCheck = checkKeys(
+          tx,
+          tenant,
+          jobs.map((j, i) => ({ key: j.req.key, request: requests[i]! })),
+        );
         const decide = () =>
           first.batch.runBatch(
             tx,
@@ -456,9 +444,7 @@ function createBatches(runAlone: (req: IdempotentRequest) => Promise<StoredRespo
         // The group's reads ride behind the keys' (PGlite runs one statement at a time anyway).
         const early = pipelined ? decide() : undefined;
         early?.catch(() => {}); // the batch fails with the keys' error, if any
-        const [lock, found] = await keyCheck;
-        const busy = new Set(rowsOf<{ busy: string[] }>(lock)[0]?.busy ?? []);
-        const stored = new Map(rowsOf<StoredKey & { key: string }>(found).map((r) => [r.key, r]));
+        const { busy, stored } = await keyCheck;
         const outcomes = await (early ?? decide());
         const owner = await ownColumns(tx, tenant);
         const writes: (SQL | StatementPart)[] = [];
