@@ -12,6 +12,7 @@ import {
   type LedgerResult,
   type LedgerState,
   linkToInvoice,
+  MAX_ACCOUNT_BALANCE,
   recordPayment,
   refund,
   statementOfAccount,
@@ -532,6 +533,77 @@ describe('bad input', () => {
       ok: false,
       rejection: { code: 'DUPLICATE_DOCUMENT' },
     });
+  });
+
+  it('keeps every amount and balance storable: refused, never a failed write', () => {
+    const pay = (s: LedgerState, id: string, amount: string, accountId = 'a') =>
+      recordPayment(s, { id, accountId, date: '2026-01-01', amount, currency: 'EUR' });
+    expect(pay(empty, 'p', '100000000000000')).toMatchObject({
+      ok: false,
+      rejection: { code: 'INVALID_DECIMAL', field: 'amount' },
+    });
+    // 100 payments of the largest amount fit in the balance; the 101st would reach the limit.
+    let s = empty;
+    for (let i = 0; i < 100; i++) s = ok(s, pay(s, `p${i}`, '99999999999999.99'));
+    expect(accountBalance(s, 'a').lessThan(MAX_ACCOUNT_BALANCE)).toBe(true);
+    expect(pay(s, 'p100', '99999999999999.99')).toMatchObject({
+      ok: false,
+      rejection: { code: 'BALANCE_LIMIT', field: 'amount' },
+    });
+    expect(
+      issueCreditInvoice(s, {
+        id: 'c',
+        accountId: 'a',
+        date: '2026-01-01',
+        total: '99999999999999.99',
+        currency: 'EUR',
+      }),
+    ).toMatchObject({ ok: false, rejection: { code: 'BALANCE_LIMIT', field: 'total' } });
+    // What settlement takes in the same command counts: the balance after it is what is stored.
+    const owing = ok(
+      s,
+      issueDebitInvoice(s, {
+        id: 'big',
+        accountId: 'b',
+        date: '2026-01-02',
+        total: '99999999999999.99',
+        currency: 'EUR',
+      }),
+    );
+    const withInvoice = ok(
+      owing,
+      issueDebitInvoice(owing, {
+        id: 'inv',
+        accountId: 'a',
+        date: '2026-01-02',
+        total: '99999999999999.99',
+        currency: 'EUR',
+      }),
+    );
+    expect(withInvoice.entries.length).toBeGreaterThan(s.entries.length);
+    expect(pay(withInvoice, 'p100', '99999999999999.99').ok).toBe(true);
+    // A transfer into a full account is refused; to one with room it passes.
+    const full = ok(s, pay(s, 'b1', '99999999999999.99', 'b'));
+    expect(
+      transfer(full, {
+        id: 't',
+        accountId: 'b',
+        toAccountId: 'a',
+        date: '2026-01-03',
+        amount: '99999999999999.99',
+        currency: 'EUR',
+      }),
+    ).toMatchObject({ ok: false, rejection: { code: 'BALANCE_LIMIT', field: 'amount' } });
+    expect(
+      transfer(full, {
+        id: 't',
+        accountId: 'a',
+        toAccountId: 'b',
+        date: '2026-01-03',
+        amount: '99999999999999.99',
+        currency: 'EUR',
+      }).ok,
+    ).toBe(true);
   });
 
   it('detects a broken ledger', () => {

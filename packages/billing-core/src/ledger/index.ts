@@ -19,7 +19,14 @@
 import type { IsoDate } from '../calendar';
 import { parseIsoDate } from '../calendar';
 import { BillingCoreError } from '../errors';
-import { type CurrencyCode, currencyDecimals, Decimal, formatAmount, parseMoney } from '../money';
+import {
+  type CurrencyCode,
+  currencyDecimals,
+  Decimal,
+  formatAmount,
+  MAX_DOCUMENT_TOTAL,
+  parseMoney,
+} from '../money';
 
 export interface LedgerAccount {
   id: string;
@@ -224,6 +231,25 @@ function positiveAmount(text: string, currency: CurrencyCode, field = 'amount'):
   const { amount } = parseMoney(text, currency, { field });
   if (amount.isZero()) reject('INVALID_AMOUNT', 'The amount must be greater than zero', field);
   return amount;
+}
+
+/**
+ * The most an account's balance may reach, exclusive: it is stored as numeric(20,4). An amount has
+ * at most 14 integer digits, so a hundred of the largest payments fit; a command that would
+ * take a balance this far is refused (a refund or a transfer makes room), where the database would
+ * refuse its write.
+ */
+export const MAX_ACCOUNT_BALANCE: Decimal = MAX_DOCUMENT_TOTAL.times(10);
+
+/** Refuses the command when it leaves the account's balance (after settlement) at the limit or above. */
+function balanceWithinLimit(summary: LedgerSummary, account: LedgerAccount, field: string): void {
+  const balance = summary.balances.get(account.id) ?? ZERO;
+  if (balance.lessThan(MAX_ACCOUNT_BALANCE)) return;
+  reject(
+    'BALANCE_LIMIT',
+    `The account's balance would reach ${fmt(balance, account.currency)}; it must stay below ${fmt(MAX_ACCOUNT_BALANCE, account.currency)} (refund or transfer part of it first)`,
+    field,
+  );
 }
 
 function checkDate(date: IsoDate): void {
@@ -438,6 +464,7 @@ export function recordPayment(
       entries.push(...link.entries);
     }
     const settled = settle(summary, account, command.date, command.id);
+    balanceWithinLimit(summary, account, 'amount');
     return { documents: [...documents, ...settled.documents], entries: [...entries, ...settled.entries] };
   });
 }
@@ -550,6 +577,7 @@ export function issueCreditInvoice(
       }
     }
     const settled = settle(summary, account, command.date, command.id);
+    balanceWithinLimit(summary, account, 'total');
     return { documents: [...documents, ...settled.documents], entries: [...entries, ...settled.entries] };
   });
 }
@@ -639,6 +667,7 @@ export function cancelInvoice(state: LedgerState, command: CancelCommand): Ledge
     invoice.status = 'CANCELED';
     invoice.due = ZERO;
     const settled = settle(summary, account, command.date, command.id);
+    balanceWithinLimit(summary, account, 'invoiceId');
     return { documents: [...documents, ...settled.documents], entries: [...entries, ...settled.entries] };
   });
 }
@@ -712,6 +741,7 @@ export function transfer(state: LedgerState, command: TransferCommand): LedgerRe
     summary.balances.set(from.id, balance.minus(amount));
     summary.balances.set(to.id, (summary.balances.get(to.id) ?? ZERO).plus(amount));
     const settled = settle(summary, to, command.date, command.id);
+    balanceWithinLimit(summary, to, 'amount');
     return {
       documents: [
         {

@@ -373,6 +373,7 @@ describe('ledger API: bad input changes nothing', () => {
       ['zero', () => pay(acc, '0.00'), 422, 'amount'],
       ['negative', () => pay(acc, '-5.00'), 400, 'amount'],
       ['exponent', () => pay(acc, '1e3'), 400, 'amount'],
+      ['15 integer digits', () => pay(acc, '100000000000000.00'), 400, 'amount'],
       ['number, not string', () => pay(acc, 5 as unknown as string), 400, 'amount'],
       ['unknown currency', () => pay(acc, '1.00', { currency: 'XXY' }), 400, 'currency'],
       ['currency mismatch', () => pay(usd, '1.00'), 422, 'currency'],
@@ -510,6 +511,34 @@ describe('ledger API: bad input changes nothing', () => {
       if (field) expect(Object.keys(error.fields ?? {}), name).toContain(field);
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('a balance never grows beyond what can be stored: the payment or transfer is refused', async () => {
+    const acc = await freshAccount();
+    const other = await freshAccount();
+    const largest = '99999999999999.99'; // 14 integer digits: the largest amount accepted
+    for (let i = 0; i < 100; i++) expect((await pay(acc, largest)).status).toBe(201);
+    expect((await pay(other, largest)).status).toBe(201);
+    const before = await snapshot();
+    const refused = [
+      await pay(acc, largest),
+      await post(`/api/v1/accounts/${other}/transfers`, {
+        toAccountId: acc,
+        amount: largest,
+        currency: 'EUR',
+      }),
+    ];
+    for (const res of refused) {
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      const error = (res.body as { error: { message: string; fields: Record<string, string> } }).error;
+      expect(error.fields.amount).toMatch(/must stay below 10000000000000000\.00/);
+    }
+    expect(await snapshot()).toEqual(before);
+    // Money taken out makes room again.
+    expect((await post(`/api/v1/accounts/${acc}/refunds`, { amount: largest, currency: 'EUR' })).status).toBe(
+      201,
+    );
+    expect((await pay(acc, largest)).status).toBe(201);
   });
 
   it('payments towards a child account only when the option allows them', async () => {
