@@ -15,7 +15,8 @@
  *   pnpm exec tsx packages/api/src/modules/ledger/bench.ts
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { type AddressInfo, Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { checkLedger, summarize } from '@cascade/billing-core';
@@ -44,6 +45,9 @@ const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
 // Diagnostic only (BENCH_SYNCHRONOUS_COMMIT=off): shows how much of the time is the WAL flush at commit.
 const synchronousCommit = process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on';
+// Diagnostic only (BENCH_CPU_PROFILE=file.cpuprofile): a CPU profile of the server during the
+// 8-client phase on distinct accounts alone (not the seeding or the checks), for Chrome's DevTools.
+const cpuProfileFile = process.env.BENCH_CPU_PROFILE;
 await admin.unsafe(`alter database ${name} set synchronous_commit = ${synchronousCommit}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
@@ -288,7 +292,18 @@ try {
     ...single,
     unit: 'payments/s',
   });
+  const profiler = cpuProfileFile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const a = await load((c) => distinct[c]!, token);
+  if (profiler && cpuProfileFile) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(cpuProfileFile, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const checkA = await lostUpdateCheck(distinct, a.ok);
   emit({
     name: 'ledger.payments_with_settlement.distinct_accounts',
