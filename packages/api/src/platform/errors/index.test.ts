@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError, errorBodySchema, onError, validationError, zodFields } from '.';
+import { ApiError, errorBodySchema, nulCharacterError, onError, validationError, zodFields } from '.';
 
 describe('errors', () => {
   it('names every bad field by its dotted path', () => {
@@ -23,6 +23,18 @@ describe('errors', () => {
     const r = z.object({ a: z.string() }).safeParse('nope');
     if (r.success) throw new Error('expected failure');
     expect(zodFields(r.error, 'body')).toEqual({ body: expect.any(String) });
+  });
+
+  it('names the first string or key holding U+0000, which PostgreSQL cannot store', () => {
+    expect(nulCharacterError({ a: 'x', b: [{ c: 'ok' }, { c: 'n\u0000' }] }, 'body')?.fields).toEqual({
+      'b.1.c': 'Must not contain the NUL character (U+0000)',
+    });
+    expect(Object.keys(nulCharacterError({ m: { 'k\u0000': 1 } }, 'body')?.fields ?? {})).toEqual([
+      'm.k\u0000',
+    ]);
+    expect(nulCharacterError('\u0000', 'query')?.fields).toHaveProperty('query');
+    expect(nulCharacterError({ id: 'a\u0000' }, 'params')?.status).toBe(400);
+    expect(nulCharacterError({ a: 'x', b: [1, null, { c: 'y' }] }, 'body')).toBeUndefined();
   });
 
   it('turns thrown errors into the one shape, and hides internals of 500s', async () => {

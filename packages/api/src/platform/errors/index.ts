@@ -92,7 +92,32 @@ export function zodFields(error: z.ZodError, part?: RequestPart): Record<string,
 }
 
 export function validationError(error: z.ZodError, part: RequestPart): ApiError {
-  const fields = zodFields(error, part);
+  return fieldsError(zodFields(error, part), part);
+}
+
+/**
+ * A valid value's first string (or key) holding U+0000, which PostgreSQL's text cannot store: as
+ * an error naming its field, so that it is refused at the edge rather than failed in the database.
+ */
+export function nulCharacterError(value: unknown, part: RequestPart): ApiError | undefined {
+  const field = fieldWithNul(value, '');
+  if (field === undefined) return undefined;
+  return fieldsError({ [field || part]: 'Must not contain the NUL character (U+0000)' }, part);
+}
+
+function fieldWithNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = fieldWithNul(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function fieldsError(fields: Record<string, string>, part: RequestPart): ApiError {
   const names = Object.keys(fields);
   const where = part === 'body' ? 'request body' : part === 'query' ? 'query string' : 'path';
   return new ApiError(

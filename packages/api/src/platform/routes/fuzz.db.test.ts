@@ -110,6 +110,8 @@ const segment = fc.oneof(
     '..',
     '%',
     '%E0%A4%A',
+    'a\u0000b', // U+0000: PostgreSQL's text cannot hold it
+
     ' ',
     'null',
     '0',
@@ -135,7 +137,7 @@ const queryArb = fc.array(
     fc.oneof(fc.constantFrom('startRow', 'endRow', 'kind', 'parentId', 'x'), fc.string({ maxLength: 8 })),
     fc.oneof(
       fc.string({ maxLength: 12 }),
-      fc.constantFrom('-1', '1e3', '0x10', '99999999999', '5000', 'RESELLER', ''),
+      fc.constantFrom('-1', '1e3', '0x10', '99999999999', '5000', 'RESELLER', '', 'RESELLER\u0000'),
     ),
   ),
   { maxLength: 4 },
