@@ -19,14 +19,7 @@
 import type { IsoDate } from '../calendar';
 import { parseIsoDate } from '../calendar';
 import { BillingCoreError } from '../errors';
-import {
-  type CurrencyCode,
-  currencyDecimals,
-  Decimal,
-  formatAmount,
-  MAX_DOCUMENT_TOTAL,
-  parseMoney,
-} from '../money';
+import { type CurrencyCode, currencyDecimals, Decimal, formatAmount, parseMoney } from '../money';
 
 export interface LedgerAccount {
   id: string;
@@ -239,7 +232,7 @@ function positiveAmount(text: string, currency: CurrencyCode, field = 'amount'):
  * take a balance this far is refused (a refund or a transfer makes room), where the database would
  * refuse its write.
  */
-export const MAX_ACCOUNT_BALANCE: Decimal = MAX_DOCUMENT_TOTAL.times(10);
+export const MAX_ACCOUNT_BALANCE: Decimal = new Decimal(10).pow(16);
 
 /** Refuses the command when it leaves the account's balance (after settlement) at the limit or above. */
 function balanceWithinLimit(summary: LedgerSummary, account: LedgerAccount, field: string): void {

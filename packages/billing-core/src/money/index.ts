@@ -26,13 +26,14 @@ export type Decimal = DecimalJs;
 export type DecimalValue = DecimalJs.Value;
 
 export const UNIT_PRICE_DECIMALS = 6;
-/**
- * Amounts are stored as numeric(20,4), below 10^16. A document whose total reaches this, ten
- * times less (room for what is summed from it), is not issued: refused on input, skipped by runs.
- */
-export const MAX_DOCUMENT_TOTAL: Decimal = new Decimal('1000000000000000');
 /** numeric(20,6): at most 14 integer digits in any amount we accept. */
 const MAX_INTEGER_DIGITS = 14;
+/**
+ * Amounts are stored as numeric(20,4), below 10^16. A document whose total reaches this (14
+ * integer digits, as any amount we accept, so that the ledger's rules read it back; and room for
+ * what is summed from it) is not issued: refused on input, skipped by runs.
+ */
+export const MAX_DOCUMENT_TOTAL: Decimal = new Decimal(10).pow(MAX_INTEGER_DIGITS);
 /** The first value numeric(20,6) (unit prices) cannot hold: 10^14; quantities are kept below it too. */
 export const MAX_UNIT_FIGURE: Decimal = new Decimal(10).pow(MAX_INTEGER_DIGITS);
 

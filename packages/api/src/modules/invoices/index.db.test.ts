@@ -257,6 +257,15 @@ describe('manual invoices', () => {
     });
     expect(huge.status).toBe(422);
     expect((huge.body as ErrorBody).error.fields).toHaveProperty(['lines.1.unitPrice']);
+    // A total of 10^14 has 15 integer digits: more than any amount the ledger reads back.
+    const fifteenDigits = await draft(acc, {
+      lines: [
+        { description: 'x', quantity: '1', unitPrice: '1' },
+        { description: 'y', quantity: '1', unitPrice: '99999999999999' },
+      ],
+    });
+    expect(fifteenDigits.status).toBe(422);
+    expect((fifteenDigits.body as ErrorBody).error.message).toMatch(/must stay below 100000000000000$/);
     const unknownAccount = await draft('no-such-account');
     expect(unknownAccount.status).toBe(404);
     expect((unknownAccount.body as ErrorBody).error.fields).toHaveProperty(['accountId']);
