@@ -546,6 +546,7 @@ export const invoiceRoutes = [
           requestId,
           accountIds: [invoice.accountId],
           invoices: { ids: [invoice.id], field: 'id' },
+          fields: { invoiceId: 'id' },
           // What was applied to it comes back and may settle others.
           settle: (locked) =>
             new Map([

@@ -176,7 +176,8 @@ describe('ledger API', () => {
     expect(detail.body).toMatchObject({ status: 'UNPAID', amountDue: '45.00' });
     const tooMuch = await post(`/api/v1/invoices/${inv}/credit-notes`, { amount: '45.01' });
     expect(tooMuch.status).toBe(422);
-    expect((tooMuch.body as { error: { fields: object } }).error.fields).toHaveProperty('total');
+    // Named by the request's own field: `amount` here, `items` for a credit by items.
+    expect((tooMuch.body as { error: { fields: object } }).error.fields).toHaveProperty('amount');
     const c2 = await post(`/api/v1/invoices/${inv}/credit-notes`, { items: [{ lineNo: 1 }] });
     expect(c2.status).toBe(201);
     expect(c2.body).toMatchObject({ amount: '45.00' });
@@ -217,7 +218,10 @@ describe('ledger API', () => {
     expect(again.status).toBe(422);
     const paid = await post(`/api/v1/invoices/${small}/cancel`, {});
     expect(paid.status).toBe(422);
-    expect((paid.body as { error: { message: string } }).error.message).toMatch(/credit invoice/);
+    const error = (paid.body as { error: { message: string; fields: object } }).error;
+    expect(error.message).toMatch(/credit invoice/);
+    expect(error.fields).toHaveProperty('id'); // the path's :id, as the request names it
+    expect((again.body as { error: { fields: object } }).error.fields).toHaveProperty('id');
     const { state, stored } = await ledgerOf([acc]);
     expect(checkLedger(state, stored)).toEqual([]);
   });
@@ -399,6 +403,7 @@ describe('ledger API: bad input changes nothing', () => {
         'Idempotency-Key',
       ],
       ['unknown field', () => pay(acc, '1.00', { sneaky: true }), 400, 'sneaky'],
+      ['NUL in a reference', () => pay(acc, '1.00', { reference: 'INV\u0000-1' }), 400, 'reference'],
       ['bad date', () => pay(acc, '1.00', { date: '2026-02-30' }), 400, 'date'],
       [
         'link to unknown invoice',
@@ -484,13 +489,13 @@ describe('ledger API: bad input changes nothing', () => {
         'credit note beyond the invoice',
         () => post(`/api/v1/invoices/${inv}/credit-notes`, { amount: '10.01' }),
         422,
-        'total',
+        'amount',
       ],
       [
         'credit note with too many decimals',
         () => post(`/api/v1/invoices/${inv}/credit-notes`, { amount: '1.001' }),
         400,
-        'total',
+        'amount',
       ],
       [
         'link an unknown source',

@@ -96,9 +96,12 @@ const BAD_INPUT = new Set([
   'UNKNOWN_CURRENCY',
 ]);
 
-/** A rule's refusal in the one error shape: bad input 400, a refused command 422; both name the field. */
-export function rejectionError(r: Rejection): ApiError {
-  const field = r.field ?? 'request';
+/**
+ * A rule's refusal in the one error shape: bad input 400, a refused command 422; both name the
+ * field, by the request's name for it when `fields` renames the rule's.
+ */
+export function rejectionError(r: Rejection, fields?: Readonly<Record<string, string>>): ApiError {
+  const field = (r.field && fields?.[r.field]) ?? r.field ?? 'request';
   return new ApiError(BAD_INPUT.has(r.code) ? 'validation_failed' : 'unprocessable', r.message, {
     [field]: r.message,
   });
@@ -115,6 +118,11 @@ export interface CommandSpec {
   /** Accounts to lock; the first is the one the command is about. */
   accountIds: string[];
   accountField?: string;
+  /**
+   * The request's name for a field the rule names otherwise, for its refusals: a credit note's
+   * `total` is the `amount` (or the `items`) it was asked for; a path's `:id` is the `invoiceId`.
+   */
+  fields?: Readonly<Record<string, string>>;
   /** Invoices the command names: read once the accounts are locked (so never stale). */
   invoices?: { ids: string[]; field: string };
   sourceId?: string;
@@ -293,7 +301,7 @@ async function decideLocked(
     firstPages,
   });
   const result = spec.rule(state, context, locked);
-  if (!result.ok) throw rejectionError(result.rejection);
+  if (!result.ok) throw rejectionError(result.rejection, spec.fields);
   await spec.beforeWrite?.(tx, result, locked);
   const outcome = describe(result.documents, result.entries, locked, main);
   const writes = [

@@ -103,8 +103,16 @@ function agree(
   }
   const fields = Object.keys((res.body as { error: { fields?: Record<string, string> } }).error.fields ?? {});
   const field = modelResult.rejection.field ?? 'request';
-  const expected =
-    field === 'invoiceId' || field === 'link.invoiceId' ? ['id', 'invoiceId', 'link.invoiceId'] : [field];
+  // The API names a field as its request does: an invoice of the path is `id`, a credit's total
+  // the `amount` (or `items`) asked for.
+  const invoice = ['id', 'invoiceId', 'link.invoiceId'];
+  const requestNames: Record<string, string[]> = {
+    invoiceId: invoice,
+    'link.invoiceId': invoice,
+    againstInvoiceId: invoice,
+    total: ['amount', 'items'],
+  };
+  const expected = requestNames[field] ?? [field];
   if (!fields.some((f) => expected.includes(f) || f.endsWith(field.split('.').pop()!))) {
     throw new Error(
       `${label}: model refused on ${field} (${modelResult.rejection.code}), API on ${fields.join(',')}: ${JSON.stringify(res.body)}`,
