@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError, errorBodySchema, nulCharacterError, onError, validationError, zodFields } from '.';
+import { ApiError, errorBodySchema, onError, unstorableTextError, validationError, zodFields } from '.';
 
 describe('errors', () => {
   it('names every bad field by its dotted path', () => {
@@ -25,16 +25,26 @@ describe('errors', () => {
     expect(zodFields(r.error, 'body')).toEqual({ body: expect.any(String) });
   });
 
-  it('names the first string or key holding U+0000, which PostgreSQL cannot store', () => {
-    expect(nulCharacterError({ a: 'x', b: [{ c: 'ok' }, { c: 'n\u0000' }] }, 'body')?.fields).toEqual({
-      'b.1.c': 'Must not contain the NUL character (U+0000)',
+  it('names the first string or key PostgreSQL cannot store: U+0000 or a lone surrogate', () => {
+    const nul = 'Must not contain the NUL character (U+0000)';
+    expect(unstorableTextError({ a: 'x', b: [{ c: 'ok' }, { c: 'n\u0000' }] }, 'body')?.fields).toEqual({
+      'b.1.c': nul,
     });
-    expect(Object.keys(nulCharacterError({ m: { 'k\u0000': 1 } }, 'body')?.fields ?? {})).toEqual([
+    expect(unstorableTextError({ a: 'n\u0000', b: 'n\u0000' }, 'body')?.fields).toEqual({ a: nul });
+    expect(Object.keys(unstorableTextError({ m: { 'k\u0000': 1 } }, 'body')?.fields ?? {})).toEqual([
       'm.k\u0000',
     ]);
-    expect(nulCharacterError('\u0000', 'query')?.fields).toHaveProperty('query');
-    expect(nulCharacterError({ id: 'a\u0000' }, 'params')?.status).toBe(400);
-    expect(nulCharacterError({ a: 'x', b: [1, null, { c: 'y' }] }, 'body')).toBeUndefined();
+    expect(unstorableTextError('\u0000', 'query')?.fields).toHaveProperty('query');
+    expect(unstorableTextError({ id: 'a\u0000' }, 'params')?.status).toBe(400);
+    for (const lone of ['\ud800', 'a\udc00', '\udbffx'])
+      expect(unstorableTextError({ r: lone }, 'body')?.fields).toEqual({
+        r: 'Must be valid Unicode text (it holds a lone surrogate)',
+      });
+    expect(unstorableTextError({ a: 'x €😀', b: [1, null, { c: 'y' }] }, 'body')).toBeUndefined();
+    // Deeper than the call stack: still answered (a grid's free-form filter model may nest).
+    let deep: unknown = 'x\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(unstorableTextError({ f: deep }, 'body')?.status).toBe(400);
   });
 
   it('turns thrown errors into the one shape, and hides internals of 500s', async () => {

@@ -96,24 +96,35 @@ export function validationError(error: z.ZodError, part: RequestPart): ApiError 
 }
 
 /**
- * A valid value's first string (or key) holding U+0000, which PostgreSQL's text cannot store: as
- * an error naming its field, so that it is refused at the edge rather than failed in the database.
+ * A valid value's first string (or key) that PostgreSQL cannot store as text or jsonb: one holding
+ * U+0000, or a lone UTF-16 surrogate (`"\ud800"` parses as JSON). As an error naming its field,
+ * so that it is refused at the edge rather than failed in the database.
  */
-export function nulCharacterError(value: unknown, part: RequestPart): ApiError | undefined {
-  const field = fieldWithNul(value, '');
-  if (field === undefined) return undefined;
-  return fieldsError({ [field || part]: 'Must not contain the NUL character (U+0000)' }, part);
+export function unstorableTextError(value: unknown, part: RequestPart): ApiError | undefined {
+  // Iterative: a body may nest deeper than the call stack (a grid's filter model is free-form).
+  const stack: [unknown, string][] = [[value, '']];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, path] = next;
+    const problem = textProblem(item);
+    if (problem) return fieldsError({ [path || part]: problem }, part);
+    if (typeof item !== 'object' || item === null) continue;
+    // Pushed in reverse: the first field in the request is the one named.
+    for (const [key, child] of Object.entries(item).reverse()) {
+      const at = path ? `${path}.${key}` : key;
+      const keyProblem = textProblem(key);
+      if (keyProblem) return fieldsError({ [at]: keyProblem }, part);
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
 }
 
-function fieldWithNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return at;
-    const found = fieldWithNul(item, at);
-    if (found !== undefined) return found;
-  }
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function textProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.includes('\u0000')) return 'Must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(value)) return 'Must be valid Unicode text (it holds a lone surrogate)';
   return undefined;
 }
 

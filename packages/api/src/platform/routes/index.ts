@@ -5,7 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { bearerToken, verifyToken } from '../auth';
 import type { Config } from '../config';
-import { ApiError, nulCharacterError, type RequestPart, validationError } from '../errors';
+import { ApiError, type RequestPart, unstorableTextError, validationError } from '../errors';
 import { createIdempotency, IDEMPOTENCY_HEADER, requireIdempotencyKey } from '../idempotency';
 import type { Logger, RequestLogVariables } from '../logging';
 import type { DocumentStorage } from '../storage';
@@ -145,8 +145,8 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const validate = (part: RequestPart, target: 'param' | 'query' | 'json', schema: z.ZodType) =>
   zValidator(target, schema, (result) => {
     if (!result.success) throw validationError(result.error as z.ZodError, part);
-    const nul = nulCharacterError(result.data, part);
-    if (nul) throw nul;
+    const unstorable = unstorableTextError(result.data, part);
+    if (unstorable) throw unstorable;
   }) as unknown as MiddlewareHandler<AppEnv>;
 
 /** Adds every enabled route of the table to the app, each behind the same chain of checks. */
