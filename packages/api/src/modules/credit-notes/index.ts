@@ -171,7 +171,7 @@ export const creditNoteRoutes = [
           requestId,
           accountIds: [debit.accountId],
           invoices: { ids: [debit.id], field: 'id' },
-          fields: { total: body.items ? 'items' : 'amount', againstInvoiceId: 'id' },
+          fields: { total: body.items ? 'items' : 'amount', againstInvoiceId: 'id', accountId: 'id' },
           // With the account locked, so that concurrent credit notes see each other.
           prepare: async (named) => {
             const current = named.get(debit.id)!;

@@ -594,6 +594,7 @@ export const invoiceRoutes = [
           requestId,
           accountIds: [invoice.accountId],
           invoices: { ids: [invoice.id], field: 'id' },
+          fields: { 'link.amount': 'amount', 'link.invoiceId': 'id', link: 'request' },
           sourceId: body.sourceId,
           settle: (locked) =>
             new Map([[invoice.accountId, new Decimal(locked.get(invoice.accountId)!.balance)]]),

@@ -38,7 +38,8 @@ const sellerGuard = {
 
 /**
  * Up to 12 digits before the point, as a subscription's: Customer Charges sorts and filters the
- * quantity as an integer of ten-thousandths (`quantity_e4`, a bigint), which holds less than 10^15.
+ * quantity as an integer of ten-thousandths (`quantity_e4`, a bigint), which overflows at a quantity
+ * of about 9.2 × 10^14.
  */
 const quantityInput = z
   .string()
@@ -345,6 +346,8 @@ export async function issueDraft(
     requestId,
     accountIds: [invoice.accountId],
     accountField: 'id',
+    // The request names the draft only: its figures' refusals are the draft's.
+    fields: { total: 'id', date: 'id' },
     settle: (locked) => new Map([[invoice.accountId, new Decimal(locked.get(invoice.accountId)!.balance)]]),
     rule: (state) =>
       issueDebitInvoice(state, {

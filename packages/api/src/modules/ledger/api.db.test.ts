@@ -368,7 +368,7 @@ describe('ledger API: bad input changes nothing', () => {
     const usd = await freshAccount({ currency: 'USD' });
     const otherIssuer = await freshAccount({ issuer: FIXTURE.resellerB });
     const inv = await issueInvoice(api.db.db, { accountId: acc, total: '10.00', date: '2026-01-01' });
-    await pay(acc, '5.00');
+    const five = ((await pay(acc, '5.00')).body as { id: string }).id; // too little to settle inv
     const d2 = await api.token(FIXTURE.otherDistributor);
     const customer = await api.token(FIXTURE.customerA);
     const payment = { amount: '1.00', currency: 'EUR', cashDeskId: 'desk-ra', method: 'CASH' };
@@ -404,6 +404,7 @@ describe('ledger API: bad input changes nothing', () => {
       ],
       ['unknown field', () => pay(acc, '1.00', { sneaky: true }), 400, 'sneaky'],
       ['NUL in a reference', () => pay(acc, '1.00', { reference: 'INV\u0000-1' }), 400, 'reference'],
+      ['lone surrogate in a reference', () => pay(acc, '1.00', { reference: 'INV\ud800' }), 400, 'reference'],
       ['bad date', () => pay(acc, '1.00', { date: '2026-02-30' }), 400, 'date'],
       [
         'link to unknown invoice',
@@ -494,6 +495,19 @@ describe('ledger API: bad input changes nothing', () => {
       [
         'credit note with too many decimals',
         () => post(`/api/v1/invoices/${inv}/credit-notes`, { amount: '1.001' }),
+        400,
+        'amount',
+      ],
+      // Named as the links route's request names them (the rule says link.amount).
+      [
+        'link more than the payment holds',
+        () => post(`/api/v1/invoices/${inv}/links`, { sourceId: five, amount: '6.00' }),
+        422,
+        'amount',
+      ],
+      [
+        'link with too many decimals',
+        () => post(`/api/v1/invoices/${inv}/links`, { sourceId: five, amount: '1.001' }),
         400,
         'amount',
       ],

@@ -104,13 +104,14 @@ function agree(
   const fields = Object.keys((res.body as { error: { fields?: Record<string, string> } }).error.fields ?? {});
   const field = modelResult.rejection.field ?? 'request';
   // The API names a field as its request does: an invoice of the path is `id`, a credit's total
-  // the `amount` (or `items`) asked for.
+  // the `amount` (or `items`) asked for, a link of the links route the request as a whole.
   const invoice = ['id', 'invoiceId', 'link.invoiceId'];
   const requestNames: Record<string, string[]> = {
     invoiceId: invoice,
     'link.invoiceId': invoice,
     againstInvoiceId: invoice,
     total: ['amount', 'items'],
+    link: ['request', 'linkTo'],
   };
   const expected = requestNames[field] ?? [field];
   if (!fields.some((f) => expected.includes(f) || f.endsWith(field.split('.').pop()!))) {

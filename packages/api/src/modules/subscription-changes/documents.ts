@@ -259,7 +259,7 @@ export async function issueCredit(
     accountIds: [debit.accountId],
     invoices: { ids: [debit.id], field: 'invoiceId' },
     // The change asked for no credit figure: a refusal of its credit is the change's as a whole.
-    fields: { total: 'request', againstInvoiceId: 'request' },
+    fields: { total: 'request', againstInvoiceId: 'request', accountId: 'request' },
     settle: (locked) =>
       new Map([[debit.accountId, new Decimal(locked.get(debit.accountId)!.balance).plus(total)]]),
     rule: (state, context) =>
