@@ -93,6 +93,8 @@ describe('payment methods', () => {
   it.each([
     ['a full card number as the last 4', { ...card(), last4: '4242424242424242' }, 'last4'],
     ['a full card number as the reference', { ...card(), reference: '4242 4242 4242 4242' }, 'reference'],
+    // Six digits only, but the database's check refuses 12 of digits and dashes: it was a 500.
+    ['digits and dashes as the reference', { ...card(), reference: '123456------' }, 'reference'],
     [
       'an IBAN as the label',
       { kind: 'BANK_ACCOUNT', reference: 'm_1', label: 'NL91ABNA0417164300', last4: '4300' },

@@ -10,8 +10,12 @@ export type PaymentMethodKind = (typeof PAYMENT_METHOD_KINDS)[number];
 export const FULL_NUMBER_MESSAGE =
   'Never send a full card or account number: send the payment provider’s reference and the last 4 digits only';
 
-/** A run of 7 or more digits (spaces, dots and dashes between them ignored), or an IBAN. */
+/**
+ * A run of 7 or more digits (spaces, dots and dashes between them ignored), an IBAN, or 12 or more
+ * characters of digits, spaces and dashes only (the database's check, `payment_methods_masked`).
+ */
 export function looksLikeFullNumber(value: string): boolean {
+  if (/^[0-9 -]{12,}$/.test(value)) return true;
   const compact = value.replace(/[\s.\-/]/g, '');
   if (/\d{7,}/.test(compact)) return true;
   // An IBAN: country, 2 check digits, 11–30 alphanumerics (digits mostly).

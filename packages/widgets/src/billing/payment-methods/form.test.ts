@@ -24,6 +24,8 @@ describe('full numbers', () => {
     ['NL91 ABNA 0417 1643 00', true],
     ['1234567', true],
     ['123456', false],
+    ['123456------', true], // digits and dashes only, 12 or more: the database refuses it too
+    ['1-2-3-4-5-6', false],
     ['tok_visa_4242', false],
     ['VISA', false],
     ['Ada Lovelace', false],

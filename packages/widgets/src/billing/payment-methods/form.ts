@@ -49,8 +49,12 @@ export function emptyPaymentMethodForm(accountId = ''): PaymentMethodForm {
   };
 }
 
-/** A run of 7 or more digits (spaces, dots, dashes, slashes between them ignored), or an IBAN. */
+/**
+ * A run of 7 or more digits (spaces, dots, dashes, slashes between them ignored), an IBAN, or 12 or
+ * more characters of digits, spaces and dashes only: the API's rule (payment-methods/masking.ts).
+ */
 export function looksLikeFullNumber(value: string): boolean {
+  if (/^[0-9 -]{12,}$/.test(value)) return true;
   const compact = value.replace(/[\s.\-/]/g, '');
   if (/\d{7,}/.test(compact)) return true;
   return /[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}/.test(compact) && /\d{6,}/.test(compact);
