@@ -3,7 +3,7 @@
  * paginated, for the distributor's ADMIN only, within its own marketplace.
  */
 import { auditLog, tenantScope, users } from '@cascade/db';
-import { and, count, desc, eq, gte, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
@@ -50,12 +50,6 @@ function contains(words: string): string {
   return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function nextDay(iso: string): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
-}
-
 export const auditRoutes = [
   defineRoute({
     method: 'GET',
@@ -76,7 +70,8 @@ export const auditRoutes = [
       if (query.entityType) filters.push(eq(auditLog.entityType, query.entityType));
       if (query.actor) filters.push(eq(auditLog.actorUserId, query.actor));
       if (query.from) filters.push(gte(auditLog.at, `${query.from}T00:00:00Z`));
-      if (query.to) filters.push(lt(auditLog.at, nextDay(query.to)));
+      // The day after, in SQL: in JavaScript 9999-12-31's is "+010000-01-01", which PostgreSQL refuses.
+      if (query.to) filters.push(sql`${auditLog.at} < (${query.to}::date + 1)::timestamp at time zone 'UTC'`);
       if (query.q) {
         const like = contains(query.q);
         filters.push(
