@@ -12,14 +12,13 @@ import {
   type LedgerDocument,
   type LedgerResult,
   type LedgerState,
-  type Rejection,
   settleAccount,
 } from '@cascade/billing-core';
 import { billingProfileOptions, type StatementPart, type Transaction } from '@cascade/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditInsert } from '../../platform/audit';
-import { ApiError } from '../../platform/errors';
+import { ApiError, domainRefusal } from '../../platform/errors';
 import { deferredWrites, writeTogether } from '../../platform/idempotency';
 import type { Session } from '../../platform/tenancy';
 import {
@@ -87,25 +86,6 @@ export const ledgerOutcomeSchema = z
 export type LedgerOutcome = z.infer<typeof ledgerOutcomeSchema>;
 
 // ---- the shell -------------------------------------------------------------------------------
-
-const BAD_INPUT = new Set([
-  'INVALID_DECIMAL',
-  'TOO_MANY_DECIMALS',
-  'NEGATIVE_AMOUNT',
-  'INVALID_DATE',
-  'UNKNOWN_CURRENCY',
-]);
-
-/**
- * A rule's refusal in the one error shape: bad input 400, a refused command 422; both name the
- * field, by the request's name for it when `fields` renames the rule's.
- */
-export function rejectionError(r: Rejection, fields?: Readonly<Record<string, string>>): ApiError {
-  const field = (r.field && fields?.[r.field]) ?? r.field ?? 'request';
-  return new ApiError(BAD_INPUT.has(r.code) ? 'validation_failed' : 'unprocessable', r.message, {
-    [field]: r.message,
-  });
-}
 
 /** Per account, the money settlement may have to place; `accountIds`: the accounts it settles. */
 export type Settle = ((accounts: ReadonlyMap<string, AccountRow>) => Map<string, Decimal>) & {
@@ -301,7 +281,7 @@ async function decideLocked(
     firstPages,
   });
   const result = spec.rule(state, context, locked);
-  if (!result.ok) throw rejectionError(result.rejection, spec.fields);
+  if (!result.ok) throw domainRefusal(result.rejection, spec.fields);
   await spec.beforeWrite?.(tx, result, locked);
   const outcome = describe(result.documents, result.entries, locked, main);
   const writes = [
@@ -346,7 +326,7 @@ export async function settleAccounts(
       settle: new Map([[accountId, new Decimal(account.balance)]]),
     });
     const result = settleAccount(state, { id: `settle-${crypto.randomUUID()}`, accountId, date });
-    if (!result.ok) throw rejectionError(result.rejection);
+    if (!result.ok) throw domainRefusal(result.rejection);
     if (result.documents.length === 0) continue;
     await writeTogether(tx, [
       ...resultWrites({ tx, accounts: locked, result, sourceKinds: new Map(), createdBy: session.userId }),

@@ -19,6 +19,17 @@ describe('errors', () => {
     expect(errorBodySchema.safeParse(err.toBody()).success).toBe(true);
   });
 
+  it("names unknown fields called like Object.prototype's members", () => {
+    const r = z
+      .strictObject({ a: z.string() })
+      .safeParse(JSON.parse('{"a":"x","__proto__":1,"constructor":2}'));
+    if (r.success) throw new Error('expected failure');
+    expect(Object.keys(zodFields(r.error, 'body')).sort()).toEqual(['__proto__', 'constructor']);
+    expect(JSON.parse(JSON.stringify(validationError(r.error, 'body').toBody())).error.message).toBe(
+      'Invalid request body: 2 fields (__proto__, constructor)',
+    );
+  });
+
   it('names the part itself when the whole of it is wrong', () => {
     const r = z.object({ a: z.string() }).safeParse('nope');
     if (r.success) throw new Error('expected failure');

@@ -1,3 +1,4 @@
+import { BillingCoreError } from '@cascade/billing-core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -75,7 +76,8 @@ export type RequestPart = 'params' | 'query' | 'body';
 
 /** zod issues → `{path: message}`, every bad field named once (the first message wins). */
 export function zodFields(error: z.ZodError, part?: RequestPart): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a field named `__proto__`, `constructor` or `toString` is named like any other.
+  const fields: Record<string, string> = Object.create(null);
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -138,17 +140,42 @@ function fieldsError(fields: Record<string, string>, part: RequestPart): ApiErro
   );
 }
 
+/** billing-core's refusals of malformed input (400); its other refusals are of the request (422). */
+const BAD_INPUT = new Set([
+  'INVALID_DECIMAL',
+  'TOO_MANY_DECIMALS',
+  'NEGATIVE_AMOUNT',
+  'INVALID_DATE',
+  'UNKNOWN_CURRENCY',
+]);
+
+/**
+ * A domain rule's refusal (billing-core: a code, a message, a field) in the one error shape,
+ * naming the field as the request does where `fields` renames the rule's.
+ */
+export function domainRefusal(
+  r: { code: string; message: string; field?: string | undefined },
+  fields?: Readonly<Record<string, string>>,
+): ApiError {
+  const field = (r.field && fields?.[r.field]) ?? r.field ?? 'request';
+  return new ApiError(BAD_INPUT.has(r.code) ? 'validation_failed' : 'unprocessable', r.message, {
+    [field]: r.message,
+  });
+}
+
 export function errorResponse(c: Context, err: ApiError): Response {
   return c.json(err.toBody(), err.status, err.headers);
 }
 
 /**
- * Hono's `onError`: ApiError as is; Hono's own HTTPExceptions (malformed JSON, body limits) in the
+ * Hono's `onError`: ApiError as is; billing-core's refusals as 400/422; Hono's own HTTPExceptions (malformed JSON, body limits) in the
  * same shape; anything else is our bug, a 500 with no internals, logged with the request id.
  */
 export function onError(log: (err: unknown, c: Context) => void) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ApiError) return errorResponse(c, err);
+    // A rule's refusal no handler named itself (a date past the calendar's end, say): still a 4xx.
+    if (err instanceof BillingCoreError) return errorResponse(c, domainRefusal(err));
     if (err instanceof HTTPException) {
       const status = err.status;
       if (status === 400 && /json/i.test(err.message)) {
