@@ -52,6 +52,25 @@ describe('dates', () => {
     expect(addMonths('2026-03-15', -3)).toBe('2025-12-15');
   });
 
+  it('never makes a string that is not a date: arithmetic past 0001–9999 refuses', () => {
+    for (const past of [
+      () => addDays('9999-12-31', 1),
+      () => addMonths('9999-12-01', 1),
+      () => addDays('0001-01-01', -1),
+    ])
+      expect(past).toThrow(expect.objectContaining({ code: 'DATE_OUT_OF_RANGE' }));
+    expect(addDays('9999-12-30', 1)).toBe('9999-12-31');
+  });
+
+  it("billing periods stop at the calendar's last day", () => {
+    expect(periodEnd('9999-06-01', 12, true)).toBe('9999-12-31');
+    expect(periodEnd('9999-12-15', 3, false)).toBe('9999-12-31');
+    const periods = (until: string, frequencyMonths: number) =>
+      billingPeriods({ startDate: '9999-10-01', frequencyMonths, prorataInclusive: true, until });
+    expect(periods('9999-12-31', 1).map((p) => p.end)).toEqual(['9999-10-31', '9999-11-30', '9999-12-31']);
+    expect(periods('9999-12-01', 12)).toEqual([{ start: '9999-10-01', end: '9999-12-31' }]);
+  });
+
   it('round-trips day numbers', () => {
     fc.assert(
       fc.property(fc.integer({ min: -200_000, max: 200_000 }), (n) => {

@@ -76,7 +76,18 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+/** The calendar's last day: dates run from 0001-01-01 to this (their strings then sort as dates). */
+export const LAST_DATE: IsoDate = '9999-12-31';
+
+/** Arithmetic that leaves 0001–9999 refuses here, rather than make a string that is not a date. */
 export function formatIsoDate(parts: DateParts): IsoDate {
+  if (parts.year < 1 || parts.year > 9999) {
+    throw new BillingCoreError(
+      'DATE_OUT_OF_RANGE',
+      `Dates run from 0001-01-01 to ${LAST_DATE}: this one would fall in the year ${parts.year}`,
+      'date',
+    );
+  }
   return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}`;
 }
 
@@ -284,8 +295,10 @@ export function assertFrequency(frequency: number, field = 'billingFrequencyMont
  * (inclusive) or on top of them (not inclusive). 15 June, 3 months: 31 Aug / 30 Sep.
  */
 export function periodEnd(start: IsoDate, frequency: number, prorataInclusive: boolean): IsoDate {
-  const midMonth = parseIsoDate(start).day !== 1;
-  const months = midMonth && !prorataInclusive ? frequency : frequency - 1;
+  const { year, month, day } = parseIsoDate(start);
+  const months = day !== 1 && !prorataInclusive ? frequency : frequency - 1;
+  // A period the calendar cannot finish ends on its last day.
+  if (year * 12 + month - 1 + months > 9999 * 12 + 11) return LAST_DATE;
   return endOfMonth(addMonths(startOfMonth(start), months));
 }
 
@@ -300,6 +313,7 @@ export function billingPeriods(input: BillingPeriodsInput): DateRange[] {
     let end = periodEnd(start, frequency, input.prorataInclusive);
     if (input.endDate && input.endDate < end) end = input.endDate;
     periods.push({ start, end });
+    if (end === LAST_DATE) break;
     start = addDays(end, 1);
   }
   return periods;

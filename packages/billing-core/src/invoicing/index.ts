@@ -19,6 +19,7 @@ import {
   billingPeriods,
   type DateRange,
   type IsoDate,
+  LAST_DATE,
   maxDate,
   minDate,
   overlap,
@@ -226,7 +227,7 @@ function collectCharges(input: GenerateInvoicesInput, options: BillingOptions): 
       let unitPrice: Decimal | null = null;
       const lineRange: DateRange = {
         start: line.startDate ?? subscription.startDate,
-        end: line.endDate ?? subscription.endDate ?? '9999-12-31',
+        end: line.endDate ?? subscription.endDate ?? LAST_DATE,
       };
       let installment = 0;
       for (const period of periods) {

@@ -321,6 +321,17 @@ describe('revenue recognition', () => {
       interval: 'DAY',
     });
     expect(day.map((p) => eur(p.amount))).toEqual(['3.34', '3.33', '3.33']);
+    // Up to the calendar's last day (a string loop stepped past it into "10000-01-01").
+    const lastDays = recognitionSchedule({
+      amount: '2.00',
+      currency: 'EUR',
+      range: { start: '9999-12-30', end: '9999-12-31' },
+      interval: 'DAY',
+    });
+    expect(lastDays.map((p) => [p.start, eur(p.amount)])).toEqual([
+      ['9999-12-30', '1.00'],
+      ['9999-12-31', '1.00'],
+    ]);
     const periods = [
       { start: '2026-06-26', end: '2026-07-25' },
       { start: '2026-07-26', end: '2026-08-25' },

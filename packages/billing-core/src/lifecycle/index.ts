@@ -29,10 +29,12 @@ import {
   type DateRange,
   daysInRange,
   endOfMonth,
+  fromDayNumber,
   type IsoDate,
   overlap,
   parseIsoDate,
   splitByMonth,
+  toDayNumber,
 } from '../calendar';
 import { BillingCoreError } from '../errors';
 import { allocate, type CurrencyCode, Decimal, type DecimalValue, roundAmount } from '../money';
@@ -348,7 +350,11 @@ export function recognitionSchedule(input: {
     slices = splitByMonth(range).map((s) => ({ start: s.start, end: s.end }));
   } else if (input.interval === 'DAY') {
     slices = [];
-    for (let d = range.start; d <= range.end; d = addDays(d, 1)) slices.push({ start: d, end: d });
+    const last = toDayNumber(range.end);
+    for (let n = toDayNumber(range.start); n <= last; n++) {
+      const d = fromDayNumber(n);
+      slices.push({ start: d, end: d });
+    }
   } else {
     const periods = [...(input.accountingPeriods ?? [])].sort((a, b) => (a.start < b.start ? -1 : 1));
     slices = periods.map((p) => overlap(p, range)).filter((p): p is DateRange => p !== null);

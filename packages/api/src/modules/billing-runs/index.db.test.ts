@@ -493,6 +493,23 @@ describe('billing runs', () => {
     const bad = await startRun('2026-02-30');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { fields: { invoiceDate: expect.any(String) } } });
+    // Years ahead (a typo) would issue years of invoices at once; the calendar's last month would
+    // have failed the run. Both refused, as is the preview; nothing is stored.
+    const runsBefore = await api.call('GET', '/api/v1/billing-runs', { token: admin });
+    const inTwoYears = `${Number(new Date().toISOString().slice(0, 4)) + 2}-01-01`;
+    for (const date of [inTwoYears, '9999-12-01']) {
+      const ahead = await startRun(date);
+      expect(ahead.status).toBe(400);
+      expect(ahead.body).toMatchObject({
+        error: { fields: { invoiceDate: expect.stringMatching(/a year/) } },
+      });
+      const preview = await api.call('POST', '/api/v1/billing-runs/preview', {
+        token: admin,
+        body: { invoiceDate: date },
+      });
+      expect(preview.status).toBe(400);
+    }
+    expect((await api.call('GET', '/api/v1/billing-runs', { token: admin })).body).toEqual(runsBefore.body);
     const noKey = await api.call('POST', '/api/v1/billing-runs', {
       token: admin,
       body: { invoiceDate: '2026-08-01' },

@@ -2,7 +2,7 @@
  * Billing runs over HTTP (issue 3, issue 7): start one for a date (processed in the background,
  * its state in PostgreSQL), watch its progress, see what it issued, or preview it first.
  */
-import { Decimal, formatAmount, formatUnitPrice } from '@cascade/billing-core';
+import { addDays, Decimal, formatAmount, formatUnitPrice } from '@cascade/billing-core';
 import { billingRuns, invoices, tenantScope } from '@cascade/db';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { ApiError } from '../../platform/errors';
 import { pageOf, pageQuery, pageWindow, toPage } from '../../platform/pagination';
 import { defineRoute } from '../../platform/routes';
 import { isoDateSchema, previewInvoiceSchema } from '../billing-preview/schema';
+import { today } from '../ledger/command';
 import { loadBillingOptions } from '../profile-options';
 import { applyVacations } from '../subscription-changes/run-effects';
 import { taxProviderFrom } from './external-tax';
@@ -85,7 +86,16 @@ const issuedInvoiceSchema = z.object({
 });
 
 const idParam = z.object({ id: z.string().min(1).max(200) });
-const dateBody = z.strictObject({ invoiceDate: isoDateSchema });
+/**
+ * A run issues every period that starts by its date, as documents that are never deleted: a date
+ * years ahead (a typo) would issue years of invoices at once. A year ahead is the most it takes.
+ */
+const MAX_DAYS_AHEAD = 366;
+const dateBody = z.strictObject({
+  invoiceDate: isoDateSchema.refine((v) => v <= addDays(today(), MAX_DAYS_AHEAD), {
+    error: 'At most a year from today: a run issues every billing period that starts by this date',
+  }),
+});
 const readers = { roles: ['ADMIN', 'BILLING_MANAGER'], orgKinds: ['DISTRIBUTOR'] } as const;
 
 const PREVIEW_LIMIT = 200;

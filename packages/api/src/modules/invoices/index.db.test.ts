@@ -266,6 +266,19 @@ describe('manual invoices', () => {
     });
     expect(fifteenDigits.status).toBe(422);
     expect((fifteenDigits.body as ErrorBody).error.message).toMatch(/must stay below 100000000000000$/);
+    const centuries = await draft(acc, {
+      lines: [
+        {
+          description: 'x',
+          quantity: '1',
+          unitPrice: '1',
+          periodStart: '0001-01-01',
+          periodEnd: '9999-12-31',
+        },
+      ],
+    });
+    expect(centuries.status).toBe(400);
+    expect((centuries.body as ErrorBody).error.fields).toHaveProperty(['lines.0.periodEnd']);
     const unknownAccount = await draft('no-such-account');
     expect(unknownAccount.status).toBe(404);
     expect((unknownAccount.body as ErrorBody).error.fields).toHaveProperty(['accountId']);

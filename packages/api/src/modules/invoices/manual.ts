@@ -12,6 +12,7 @@ import {
   issueDebitInvoice,
   MAX_DOCUMENT_TOTAL,
   type TaxDefinition,
+  toDayNumber,
 } from '@cascade/billing-core';
 import {
   billingProfileOptions,
@@ -35,6 +36,9 @@ const sellerGuard = {
   roles: ['ADMIN', 'BILLING_MANAGER'] as const,
   orgKinds: ['DISTRIBUTOR', 'RESELLER'] as const,
 };
+
+/** Ten years and their leap days. */
+const MAX_SERVICE_PERIOD_DAYS = 3653;
 
 /**
  * Up to 12 digits before the point, as a subscription's: Customer Charges sorts and filters the
@@ -91,6 +95,16 @@ export const manualInvoiceBody = z
           path: ['lines', i, 'periodEnd'],
           message: 'Must not be before the period start',
         });
+      } else if (line.periodEnd) {
+        // Revenue is recognized per day or month of the period: a period of centuries is a typo.
+        const from = start ?? body.invoiceDate ?? today();
+        if (toDayNumber(line.periodEnd) - toDayNumber(from) >= MAX_SERVICE_PERIOD_DAYS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lines', i, 'periodEnd'],
+            message: 'A line covers at most 10 years of service',
+          });
+        }
       }
       if (line.taxIds && new Set(line.taxIds).size !== line.taxIds.length) {
         ctx.addIssue({ code: 'custom', path: ['lines', i, 'taxIds'], message: 'A tax is named twice' });

@@ -6,7 +6,7 @@
  * vacation (billing-core's `activeRanges`), under the same line id, so what is billed stays keyed
  * by line and a later run finds those parts billed and adds nothing.
  */
-import { activeRanges, type SubscriptionLineInput } from '@cascade/billing-core';
+import { activeRanges, LAST_DATE, type SubscriptionLineInput } from '@cascade/billing-core';
 import { queryRows, type Transaction } from '@cascade/db';
 import { sql } from 'drizzle-orm';
 
@@ -77,7 +77,7 @@ export function splitLine(
   if (own.length === 0) return [line];
   const range = {
     start: line.startDate ?? sub.startDate,
-    end: line.endDate ?? sub.endDate ?? '9999-12-31',
+    end: line.endDate ?? sub.endDate ?? LAST_DATE,
   };
   return activeRanges(range, own).map((part) => ({ ...line, startDate: part.start, endDate: part.end }));
 }
