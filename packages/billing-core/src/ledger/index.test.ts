@@ -253,6 +253,41 @@ describe('cancellation, refunds, transfers, write-offs', () => {
     });
   });
 
+  it('an invoice partly credited is not canceled: its credit would become money never paid', () => {
+    let s = invoices(['100.00']);
+    s = ok(
+      s,
+      issueCreditInvoice(s, {
+        id: 'c',
+        accountId: 'a',
+        date: '2026-02-01',
+        total: '50.00',
+        currency: 'EUR',
+        againstInvoiceId: 'inv1',
+      }),
+    );
+    expect([due(s, 'inv1'), balance(s)]).toEqual(['50.00', '0.00']);
+    expect(
+      cancelInvoice(s, { id: 'x', accountId: 'a', date: '2026-02-02', invoiceId: 'inv1' }),
+    ).toMatchObject({
+      ok: false,
+      rejection: { code: 'INVOICE_CREDITED', field: 'invoiceId' },
+    });
+    // The rest is corrected by another credit invoice, which nets it to zero.
+    s = ok(
+      s,
+      issueCreditInvoice(s, {
+        id: 'c2',
+        accountId: 'a',
+        date: '2026-02-02',
+        total: '50.00',
+        currency: 'EUR',
+        againstInvoiceId: 'inv1',
+      }),
+    );
+    expect([status(s, 'inv1'), balance(s)]).toEqual(['PAID', '0.00']);
+  });
+
   it('refunds never above the balance', () => {
     const s = ok(
       empty,

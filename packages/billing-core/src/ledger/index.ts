@@ -643,6 +643,14 @@ export function cancelInvoice(state: LedgerState, command: CancelCommand): Ledge
     if (invoice.status === 'PAID') {
       reject('INVOICE_PAID', 'A paid invoice is corrected by a credit invoice, not canceled', 'invoiceId');
     }
+    // Canceled, its credit would come back to the balance as money the client never paid.
+    if (invoice.creditable.lessThan(invoice.total)) {
+      reject(
+        'INVOICE_CREDITED',
+        `Invoice ${invoice.id} has credit invoices against it: correct the rest with another credit invoice, not by canceling`,
+        'invoiceId',
+      );
+    }
     const returned = invoice.covered;
     const documents: LedgerDocument[] = [
       {

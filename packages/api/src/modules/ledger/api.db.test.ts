@@ -216,6 +216,14 @@ describe('ledger API', () => {
       headers: { 'Idempotency-Key': key() },
     });
     expect(again.status).toBe(422);
+    // Partly credited: refused, naming the invoice; nothing changes.
+    const credited = await issueInvoice(api.db.db, { accountId: acc, total: '80.00', date: '2026-01-06' });
+    expect((await post(`/api/v1/invoices/${credited}/credit-notes`, { amount: '30.00' })).status).toBe(201);
+    const before = await snapshot();
+    const refused = await post(`/api/v1/invoices/${credited}/cancel`, {});
+    expect(refused.status).toBe(422);
+    expect((refused.body as { error: { fields: object } }).error.fields).toHaveProperty('id');
+    expect(await snapshot()).toEqual(before);
     const paid = await post(`/api/v1/invoices/${small}/cancel`, {});
     expect(paid.status).toBe(422);
     const error = (paid.body as { error: { message: string; fields: object } }).error;

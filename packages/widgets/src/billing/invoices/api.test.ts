@@ -114,6 +114,16 @@ describe('what is offered (the API refuses the rest)', () => {
     const credited = invoiceActions(user(), invoice({ status: 'PAID', creditable: '0.00' }));
     expect(credited.credit).toBe(false);
     expect(invoiceActions(user(), invoice({ status: 'CANCELED' })).cancelRefusal).toMatch(/already canceled/);
+    // Partly credited: the API refuses to cancel it (its credit would become money never paid).
+    const partly = invoiceActions(
+      user(),
+      invoice({
+        creditable: '50.00',
+        creditNotes: [{ id: 'c', number: '7', total: '50.00', status: 'PAID' }],
+      }),
+    );
+    expect(partly).toMatchObject({ cancel: false, link: true, credit: true });
+    expect(partly.cancelRefusal).toMatch(/another credit note/);
   });
 
   it('offers Issue on the seller’s own draft, unless it waits for its taxes', () => {

@@ -281,10 +281,12 @@ export function invoiceActions(user: SessionUser, invoice: InvoiceDetail): Invoi
     if (invoice.status === 'PAID')
       cancelRefusal = 'A paid invoice cannot be canceled: issue a credit note instead.';
     else if (invoice.status === 'CANCELED') cancelRefusal = 'This invoice is already canceled.';
+    else if (invoice.creditNotes.length > 0)
+      cancelRefusal = 'This invoice has credit notes: correct the rest with another credit note.';
   }
   return {
     issue: seller && invoice.direction === 'ISSUED' && !issued && !invoice.pendingError,
-    cancel: seller && openDebit && invoice.status === 'UNPAID',
+    cancel: seller && openDebit && invoice.status === 'UNPAID' && invoice.creditNotes.length === 0,
     link: seller && openDebit && invoice.status === 'UNPAID',
     credit: seller && openDebit && !isZero(invoice.creditable),
     cancelRefusal,
