@@ -279,6 +279,16 @@ describe('manual invoices', () => {
     });
     expect(centuries.status).toBe(400);
     expect((centuries.body as ErrorBody).error.fields).toHaveProperty(['lines.0.periodEnd']);
+    // Dates that fail their own check are named there, with the others (not "date").
+    const impossible = await draft(acc, {
+      invoiceDate: 'garbage',
+      lines: [{ description: 'x', quantity: '1', unitPrice: '1', periodEnd: '2026-02-30' }],
+    });
+    expect(impossible.status).toBe(400);
+    expect(Object.keys((impossible.body as ErrorBody).error.fields ?? {}).sort()).toEqual([
+      'invoiceDate',
+      'lines.0.periodEnd',
+    ]);
     const unknownAccount = await draft('no-such-account');
     expect(unknownAccount.status).toBe(404);
     expect((unknownAccount.body as ErrorBody).error.fields).toHaveProperty(['accountId']);

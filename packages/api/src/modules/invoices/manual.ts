@@ -10,6 +10,7 @@ import {
   Decimal,
   formatAmount,
   issueDebitInvoice,
+  isValidIsoDate,
   MAX_DOCUMENT_TOTAL,
   type TaxDefinition,
   toDayNumber,
@@ -97,8 +98,10 @@ export const manualInvoiceBody = z
         });
       } else if (line.periodEnd) {
         // Revenue is recognized per day or month of the period: a period of centuries is a typo.
+        // (This runs even when a date failed its own check: those are named there.)
         const from = start ?? body.invoiceDate ?? today();
-        if (toDayNumber(line.periodEnd) - toDayNumber(from) >= MAX_SERVICE_PERIOD_DAYS) {
+        const valid = isValidIsoDate(line.periodEnd) && isValidIsoDate(from);
+        if (valid && toDayNumber(line.periodEnd) - toDayNumber(from) >= MAX_SERVICE_PERIOD_DAYS) {
           ctx.addIssue({
             code: 'custom',
             path: ['lines', i, 'periodEnd'],

@@ -11,7 +11,6 @@
  * report always follows the current interval and accounting calendar with nothing to backfill.
  */
 import {
-  addDays,
   BillingCoreError,
   Decimal,
   daysInRange,
@@ -21,6 +20,7 @@ import {
   type RecognitionPart,
   recognitionSchedule,
   startOfMonth,
+  toDayNumber,
 } from '@cascade/billing-core';
 import { accountingPeriods, queryRows, type Transaction } from '@cascade/db';
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -254,7 +254,8 @@ export const revenueRecognitionRoutes = [
             const prev = sorted[i - 1]!;
             const cur = sorted[i]!;
             if (!isValidIsoDate(prev.endDate) || !isValidIsoDate(cur.startDate)) continue;
-            if (addDays(prev.endDate, 1) !== cur.startDate) {
+            // By day number: the day after 9999-12-31 is no date to compare with.
+            if (toDayNumber(prev.endDate) + 1 !== toDayNumber(cur.startDate)) {
               ctx.addIssue({
                 code: 'custom',
                 message: `Period starting ${cur.startDate} must start the day after ${prev.endDate}`,

@@ -533,6 +533,20 @@ describe('revenue recognition report', () => {
       },
     });
     expect(gap.status).toBe(400);
+    // Overlapping the calendar's last day: named on the period, as any overlap (there is no day after it).
+    const pastTheEnd = await api.call('PUT', '/api/v1/accounting-periods', {
+      token: admin,
+      body: {
+        periods: [
+          { startDate: '9999-01-01', endDate: '9999-12-31', name: 'P1' },
+          { startDate: '9999-06-01', endDate: '9999-12-31', name: 'P2' },
+        ],
+      },
+    });
+    expect(pastTheEnd.status).toBe(400);
+    expect((pastTheEnd.body as { error: { fields: object } }).error.fields).toHaveProperty([
+      'periods.1.startDate',
+    ]);
     const periods = [];
     for (let m = 1; m <= 12; m++) {
       const start = `2026-${String(m).padStart(2, '0')}-01`;

@@ -174,8 +174,12 @@ export function errorResponse(c: Context, err: ApiError): Response {
 export function onError(log: (err: unknown, c: Context) => void) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ApiError) return errorResponse(c, err);
-    // A rule's refusal no handler named itself (a date past the calendar's end, say): still a 4xx.
-    if (err instanceof BillingCoreError) return errorResponse(c, domainRefusal(err));
+    // A rule's refusal no handler named itself (a date past the calendar's end, say): still a 4xx,
+    // and logged, as it may also be our own bug (a stored value a rule refuses).
+    if (err instanceof BillingCoreError) {
+      log(err, c);
+      return errorResponse(c, domainRefusal(err));
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       if (status === 400 && /json/i.test(err.message)) {

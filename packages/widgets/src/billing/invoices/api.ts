@@ -271,6 +271,9 @@ export interface InvoiceActions {
   cancelRefusal: string | null;
 }
 
+/** Credit invoices stand against it (the API refuses to cancel it then). */
+const credited = (invoice: InvoiceDetail) => invoice.creditNotes.some((c) => c.status !== 'CANCELED');
+
 /** The actions offered on one invoice: only what the API would accept from this user now. */
 export function invoiceActions(user: SessionUser, invoice: InvoiceDetail): InvoiceActions {
   const seller = canManageInvoices(user) && invoice.direction !== 'RECEIVED';
@@ -281,12 +284,12 @@ export function invoiceActions(user: SessionUser, invoice: InvoiceDetail): Invoi
     if (invoice.status === 'PAID')
       cancelRefusal = 'A paid invoice cannot be canceled: issue a credit note instead.';
     else if (invoice.status === 'CANCELED') cancelRefusal = 'This invoice is already canceled.';
-    else if (invoice.creditNotes.length > 0)
+    else if (credited(invoice))
       cancelRefusal = 'This invoice has credit notes: correct the rest with another credit note.';
   }
   return {
     issue: seller && invoice.direction === 'ISSUED' && !issued && !invoice.pendingError,
-    cancel: seller && openDebit && invoice.status === 'UNPAID' && invoice.creditNotes.length === 0,
+    cancel: seller && openDebit && invoice.status === 'UNPAID' && !credited(invoice),
     link: seller && openDebit && invoice.status === 'UNPAID',
     credit: seller && openDebit && !isZero(invoice.creditable),
     cancelRefusal,
