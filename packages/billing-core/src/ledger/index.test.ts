@@ -423,6 +423,41 @@ describe('cancellation, refunds, transfers, write-offs', () => {
 });
 
 describe('statement of account and cash desks', () => {
+  it('a payment dated before the invoice it settles closes it on the invoice date', () => {
+    let s = ok(
+      empty,
+      issueDebitInvoice(empty, {
+        id: 'i1',
+        accountId: 'a',
+        date: '2026-03-10',
+        total: '121.00',
+        currency: 'EUR',
+      }),
+    );
+    s = ok(
+      s,
+      recordPayment(s, { id: 'p1', accountId: 'a', date: '2026-03-05', amount: '121.00', currency: 'EUR' }),
+    );
+    const position = (p: { balance: Decimal; due: Decimal }) => [p.balance.toFixed(2), p.due.toFixed(2)];
+    const all = statementOfAccount(s, 'a', '2026-01-01', '2026-12-31');
+    // The same as from scratch: the invoice is paid, nothing due (the link's due effect was dropped).
+    expect(position(all.closing)).toEqual([accountBalance(s, 'a').toFixed(2), '0.00']);
+    expect(all.rows.map((r) => [r.kind, r.date, r.balanceChange.toFixed(2), r.dueChange.toFixed(2)])).toEqual(
+      [
+        ['PAYMENT', '2026-03-05', '121.00', '0.00'],
+        ['DEBIT_INVOICE', '2026-03-10', '0.00', '121.00'],
+        ['LINK', '2026-03-10', '-121.00', '-121.00'],
+      ],
+    );
+    // Before the invoice, the money is on the balance; each window's closing is the next one's opening.
+    const before = statementOfAccount(s, 'a', '2026-03-01', '2026-03-07');
+    expect(position(before.closing)).toEqual(['121.00', '0.00']);
+    expect(position(statementOfAccount(s, 'a', '2026-03-08', '2026-12-31').opening)).toEqual([
+      '121.00',
+      '0.00',
+    ]);
+  });
+
   it('opening + documents = closing, the same as computed from scratch', () => {
     let s = empty;
     s = ok(

@@ -907,6 +907,7 @@ export interface Position {
 export interface StatementRow {
   documentId: string;
   kind: LedgerDocumentKind;
+  /** When it took effect: its own date, or its invoice's when that is later. */
   date: IsoDate;
   balanceChange: Decimal;
   dueChange: Decimal;
@@ -940,9 +941,19 @@ export function statementOfAccount(
   for (const entry of state.entries) {
     if (entry.accountId === accountId) add(balanceEffect, entry.documentId, new Decimal(entry.amount));
   }
+  // A link, write-off or cancellation dated before its invoice (a payment dated earlier settles
+  // it) takes effect on the invoice's date: only then is anything due to close.
+  const invoiceDates = new Map<string, IsoDate>();
+  for (const doc of state.documents) if (doc.kind === 'DEBIT_INVOICE') invoiceDates.set(doc.id, doc.date);
+  const effectiveDate = (doc: LedgerDocument): IsoDate => {
+    const invoiceId =
+      doc.kind === 'LINK' || doc.kind === 'WRITE_OFF' || doc.kind === 'CANCELLATION' ? doc.invoiceId : null;
+    const invoiceDate = invoiceId ? invoiceDates.get(invoiceId) : undefined;
+    return invoiceDate && invoiceDate > doc.date ? invoiceDate : doc.date;
+  };
   const documents = state.documents
-    .map((doc, index) => ({ doc, index }))
-    .sort((a, b) => (a.doc.date < b.doc.date ? -1 : a.doc.date > b.doc.date ? 1 : a.index - b.index));
+    .map((doc, index) => ({ doc, index, date: effectiveDate(doc) }))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.index - b.index));
   const totals = new Map<string, Decimal>();
   const covered = new Map<string, Decimal>();
   const canceled = new Set<string>();
@@ -950,9 +961,9 @@ export function statementOfAccount(
   let due = ZERO;
   let opening: Position | null = null;
   const rows: StatementRow[] = [];
-  for (const { doc } of documents) {
-    if (doc.date > to) break;
-    if (doc.date >= from && opening === null) opening = { balance, due, net: balance.minus(due) };
+  for (const { doc, date } of documents) {
+    if (date > to) break;
+    if (date >= from && opening === null) opening = { balance, due, net: balance.minus(due) };
     const balanceChange = balanceEffect.get(doc.id) ?? ZERO;
     let dueChange = ZERO;
     if (doc.kind === 'DEBIT_INVOICE' && doc.accountId === accountId) {
@@ -976,8 +987,8 @@ export function statementOfAccount(
       doc.accountId === accountId ||
       (doc.kind === 'TRANSFER' && doc.toAccountId === accountId) ||
       !balanceChange.isZero();
-    if (doc.date >= from && concerns) {
-      rows.push({ documentId: doc.id, kind: doc.kind, date: doc.date, balanceChange, dueChange });
+    if (date >= from && concerns) {
+      rows.push({ documentId: doc.id, kind: doc.kind, date, balanceChange, dueChange });
     }
   }
   const closing = { balance, due, net: balance.minus(due) };
