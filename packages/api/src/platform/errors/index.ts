@@ -168,8 +168,9 @@ export function errorResponse(c: Context, err: ApiError): Response {
 }
 
 /**
- * Hono's `onError`: ApiError as is; billing-core's refusals as 400/422; Hono's own HTTPExceptions (malformed JSON, body limits) in the
- * same shape; anything else is our bug, a 500 with no internals, logged with the request id.
+ * Hono's `onError`: ApiError as is; billing-core's refusals as 400/422; Hono's own HTTPExceptions
+ * (malformed JSON, body limits) in the same shape; anything else is our bug, a 500 with no
+ * internals, logged with the request id.
  */
 export function onError(log: (err: unknown, c: Context) => void) {
   return (err: Error, c: Context): Response => {
